@@ -1,0 +1,165 @@
+//! Applying fixes: one pass over the text that copies untouched bytes
+//! verbatim, and the pipeline that runs the rules, applies what the settings
+//! allow, re-parses and repeats until nothing changes.
+
+use crate::fix::{Applicability, Diagnostic, Fix};
+use crate::rules::{self, Rule};
+use crate::settings::Settings;
+use crate::syntax::{self, Document, ParseError};
+
+/// Applies non-overlapping fixes in one pass. A fix whose first edit starts
+/// at or before the end of the previous applied edit (touching counts) is
+/// left for the next round. Returns the new text and the indices of the
+/// fixes that were applied.
+pub fn apply_fixes(text: &str, fixes: &[&Fix]) -> (String, Vec<usize>) {
+    let mut order: Vec<usize> = (0..fixes.len())
+        .filter(|&i| !fixes[i].edits().is_empty())
+        .collect();
+    order.sort_by_key(|&i| fixes[i].span().map(|s| (s.start, s.end)));
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut copied_to = 0;
+    let mut last_end: Option<usize> = None;
+    let mut applied = Vec::new();
+    for i in order {
+        let fix = fixes[i];
+        let first = fix.edits()[0].range.start;
+        if last_end.is_some_and(|end| first <= end) {
+            continue;
+        }
+        for edit in fix.edits() {
+            out.push_str(&text[copied_to..edit.range.start]);
+            out.push_str(&edit.content);
+            copied_to = edit.range.end;
+        }
+        last_end = Some(copied_to);
+        applied.push(i);
+    }
+    out.push_str(&text[copied_to..]);
+    (out, applied)
+}
+
+/// What fixing one file gave.
+#[derive(Debug)]
+pub struct Outcome {
+    pub original: String,
+    pub fixed: String,
+    /// Findings on the original text.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Findings left on the fixed text (ranges into `fixed`).
+    pub remaining: Vec<Diagnostic>,
+    /// Fixes applied, by rule, in the order they were applied.
+    pub applied: Vec<&'static Rule>,
+    /// False when the round cap stopped the loop before a fixpoint.
+    pub converged: bool,
+    /// A fix that produced an unparsable file: it was reverted.
+    pub internal_errors: Vec<String>,
+}
+
+impl Outcome {
+    pub fn changed(&self) -> bool {
+        self.original != self.fixed
+    }
+}
+
+/// Runs every selected rule over a parsed document.
+pub fn check(document: &Document, settings: &Settings) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for rule in rules::ALL {
+        if settings.rules.is_enabled(rule) {
+            (rule.check)(document, &mut diagnostics);
+        }
+    }
+    diagnostics.sort_by_key(|d| (d.range.start, d.rule.code));
+    diagnostics
+}
+
+/// Parses, checks and fixes `source` to a fixpoint. The only error is a
+/// source that does not parse; a fix that breaks the file is reverted and
+/// reported in [`Outcome::internal_errors`].
+pub fn fix_source(source: &str, settings: &Settings) -> Result<Outcome, ParseError> {
+    let threshold = if settings.unsafe_fixes {
+        Applicability::Unsafe
+    } else {
+        Applicability::Safe
+    };
+    let mut document = syntax::parse(source)?;
+    let diagnostics = check(&document, settings);
+    let mut outcome = Outcome {
+        original: source.to_owned(),
+        fixed: source.to_owned(),
+        diagnostics: Vec::new(),
+        remaining: Vec::new(),
+        applied: Vec::new(),
+        converged: false,
+        internal_errors: Vec::new(),
+    };
+    let mut current = diagnostics.clone();
+    outcome.diagnostics = diagnostics;
+    for _round in 0..settings.max_rounds {
+        let fixes: Vec<(&Fix, &'static Rule)> = current
+            .iter()
+            .filter_map(|d| Some((d.fix.as_ref()?, d.rule)))
+            .filter(|(f, _)| f.applicability >= threshold && !f.edits().is_empty())
+            .collect();
+        if fixes.is_empty() {
+            outcome.converged = true;
+            break;
+        }
+        let only_fixes: Vec<&Fix> = fixes.iter().map(|(f, _)| *f).collect();
+        let (text, applied) = apply_fixes(&outcome.fixed, &only_fixes);
+        if text == outcome.fixed {
+            outcome.converged = true;
+            break;
+        }
+        match syntax::parse(&text) {
+            Ok(next) => {
+                outcome.applied.extend(applied.iter().map(|&i| fixes[i].1));
+                outcome.fixed = text;
+                document = next;
+                current = check(&document, settings);
+            }
+            Err(error) => {
+                let codes: Vec<&str> = applied.iter().map(|&i| fixes[i].1.code).collect();
+                outcome.internal_errors.push(format!(
+                    "fixes for {} produced a Dockerfile that does not parse ({error}); they were not applied",
+                    codes.join(", ")
+                ));
+                outcome.converged = true;
+                break;
+            }
+        }
+    }
+    outcome.remaining = current;
+    Ok(outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fix::Edit;
+    use crate::syntax::TextRange;
+
+    #[test]
+    fn applies_in_one_pass_and_keeps_other_bytes() {
+        let text = "abcdef";
+        let a = Fix::safe(vec![Edit::insert(1, "X")]);
+        let b = Fix::safe(vec![
+            Edit::replace(TextRange::new(3, 4), "Y"),
+            Edit::delete(TextRange::new(5, 6)),
+        ]);
+        let (out, applied) = apply_fixes(text, &[&b, &a]);
+        assert_eq!(out, "aXbcYe");
+        assert_eq!(applied, [1, 0]);
+    }
+
+    #[test]
+    fn overlapping_and_touching_fixes_wait() {
+        let text = "abcdef";
+        let a = Fix::safe(vec![Edit::replace(TextRange::new(1, 3), "X")]);
+        let b = Fix::safe(vec![Edit::replace(TextRange::new(2, 4), "Y")]);
+        let c = Fix::safe(vec![Edit::insert(3, "Z")]);
+        let (out, applied) = apply_fixes(text, &[&a, &b, &c]);
+        assert_eq!(out, "aXdef");
+        assert_eq!(applied, [0]);
+    }
+}

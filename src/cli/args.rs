@@ -1,0 +1,92 @@
+//! Command-line flags, defined once with their help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "dockslim",
+    version,
+    about = "Rewrites Dockerfiles so the images they build are smaller, rebuild faster and ship less attack surface.",
+    after_help = "Exit codes: 0 nothing to do, 1 something found or changed, 2 error."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Find problems in Dockerfiles and fix them.
+    ///
+    /// Example: `dockslim fix --diff .` prints what would change in every
+    /// Dockerfile below the current directory.
+    Fix(FixArgs),
+    /// List the rules.
+    Rules,
+    /// Explain a rule: what it does, why, an example, and its fix safety.
+    ///
+    /// Example: `dockslim explain DS101` or `dockslim explain apt-lists-cleanup`.
+    Explain {
+        /// A rule code or name.
+        rule: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    /// Files or directories (directories are searched for Dockerfile,
+    /// Dockerfile.*, *.Dockerfile, *.dockerfile, Containerfile), or `-` for
+    /// standard input. Default: the current directory.
+    pub paths: Vec<PathBuf>,
+
+    /// Print a unified diff of the fixes instead of the findings
+    /// (`dockslim fix --diff . | git apply` applies it).
+    #[arg(long, conflicts_with_all = ["write", "check"])]
+    pub diff: bool,
+
+    /// Rewrite the files in place (atomically, only when the content changes).
+    #[arg(long, conflicts_with = "check")]
+    pub write: bool,
+
+    /// Print only a summary; exit 1 when something would change.
+    #[arg(long)]
+    pub check: bool,
+
+    /// Also apply fixes that could change behaviour.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+
+    /// Rules to run: codes (DS101), prefixes (DS1), names, or ALL.
+    /// Comma-separated or repeated. Default: all rules.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Vec<String>,
+
+    /// Rules not to run, as for --select.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Findings, one per line, and a summary.
+    Report,
+    Diff,
+    Write,
+    Check,
+}
+
+impl FixArgs {
+    pub fn mode(&self) -> Mode {
+        if self.diff {
+            Mode::Diff
+        } else if self.write {
+            Mode::Write
+        } else if self.check {
+            Mode::Check
+        } else {
+            Mode::Report
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! Fixes as data: an [`Edit`] is a byte range plus replacement text, a
+//! [`Fix`] is a set of edits with an [`Applicability`], and a [`Diagnostic`]
+//! is a finding of one rule that may carry a fix.
+
+use crate::rules::Rule;
+use crate::syntax::TextRange;
+
+/// How safe a fix is to apply. Ordered, so "may I apply this" is one
+/// comparison against the threshold the user chose.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Applicability {
+    /// A suggestion that needs information the tool lacks: shown, never applied.
+    DisplayOnly,
+    /// Could change behaviour: applied only with `--unsafe-fixes`.
+    Unsafe,
+    /// Keeps behaviour: applied by default.
+    Safe,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::DisplayOnly => "display-only",
+            Applicability::Unsafe => "unsafe",
+            Applicability::Safe => "safe",
+        }
+    }
+}
+
+/// Replace `range` with `content`; an empty range inserts, empty content deletes.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Edit {
+    pub range: TextRange,
+    pub content: String,
+}
+
+impl Edit {
+    pub fn insert(at: usize, content: impl Into<String>) -> Self {
+        Self {
+            range: TextRange::empty(at),
+            content: content.into(),
+        }
+    }
+
+    pub fn replace(range: TextRange, content: impl Into<String>) -> Self {
+        Self {
+            range,
+            content: content.into(),
+        }
+    }
+
+    pub fn delete(range: TextRange) -> Self {
+        Self {
+            range,
+            content: String::new(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    /// Sorted, non-overlapping edits.
+    edits: Vec<Edit>,
+    pub applicability: Applicability,
+}
+
+impl Fix {
+    pub fn new(mut edits: Vec<Edit>, applicability: Applicability) -> Self {
+        edits.sort_by_key(|e| (e.range.start, e.range.end));
+        debug_assert!(
+            edits.windows(2).all(|w| w[0].range.end <= w[1].range.start),
+            "a fix's own edits must not overlap: {edits:?}"
+        );
+        Self {
+            edits,
+            applicability,
+        }
+    }
+
+    pub fn safe(edits: Vec<Edit>) -> Self {
+        Self::new(edits, Applicability::Safe)
+    }
+
+    pub fn unsafe_(edits: Vec<Edit>) -> Self {
+        Self::new(edits, Applicability::Unsafe)
+    }
+
+    /// A fix that changes nothing and only explains.
+    pub fn display_only() -> Self {
+        Self::new(Vec::new(), Applicability::DisplayOnly)
+    }
+
+    pub fn edits(&self) -> &[Edit] {
+        &self.edits
+    }
+
+    /// The span the fix touches, from its first edit to its last.
+    pub fn span(&self) -> Option<TextRange> {
+        Some(TextRange::new(
+            self.edits.first()?.range.start,
+            self.edits.last()?.range.end,
+        ))
+    }
+}
+
+/// One finding of one rule.
+#[derive(Clone, Debug)]
+pub struct Diagnostic {
+    pub rule: &'static Rule,
+    pub message: String,
+    pub range: TextRange,
+    pub fix: Option<Fix>,
+}
+
+impl Diagnostic {
+    pub fn new(rule: &'static Rule, range: TextRange, message: impl Into<String>) -> Self {
+        Self {
+            rule,
+            message: message.into(),
+            range,
+            fix: None,
+        }
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
+    }
+
+    /// The applicability of the fix, if the finding has one that edits.
+    pub fn fix_applicability(&self) -> Option<Applicability> {
+        self.fix
+            .as_ref()
+            .filter(|f| !f.edits().is_empty())
+            .map(|f| f.applicability)
+    }
+}

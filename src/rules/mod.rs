@@ -1,0 +1,75 @@
+//! The rule registry. Each rule lives in its own file with its
+//! documentation next to its logic; the table below is the one place that
+//! lists them, in the order the pipeline runs them.
+
+mod apt_lists;
+pub(crate) mod run;
+
+use crate::fix::Diagnostic;
+use crate::syntax::Document;
+
+/// A rule: its identity, its documentation and its check.
+pub struct Rule {
+    /// `DS101`. DS1xx layer hygiene, DS2xx cache order and build context,
+    /// DS3xx stages and runtime, DS4xx base images.
+    pub code: &'static str,
+    /// Kebab-case name, usable wherever a code is.
+    pub name: &'static str,
+    /// One line: what the rule finds.
+    pub summary: &'static str,
+    /// The safety of its fix: `safe`, `unsafe`, `display-only`, or a
+    /// sentence when it depends on the case.
+    pub fix_safety: &'static str,
+    /// What it does, why it matters, an example, and its fix safety.
+    pub doc: &'static str,
+    pub check: fn(&Document, &mut Vec<Diagnostic>),
+}
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.code, self.name)
+    }
+}
+
+impl PartialEq for Rule {
+    fn eq(&self, other: &Self) -> bool {
+        self.code == other.code
+    }
+}
+
+/// Every rule, in pipeline order.
+pub static ALL: &[&Rule] = &[&apt_lists::RULE];
+
+/// Finds a rule by code or name, case-insensitively.
+pub fn find(selector: &str) -> Option<&'static Rule> {
+    ALL.iter()
+        .find(|r| r.code.eq_ignore_ascii_case(selector) || r.name.eq_ignore_ascii_case(selector))
+        .copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_names_are_unique_and_well_formed() {
+        let mut seen = std::collections::HashSet::new();
+        for rule in ALL {
+            assert!(seen.insert(rule.code), "duplicate code {}", rule.code);
+            assert!(seen.insert(rule.name), "duplicate name {}", rule.name);
+            assert!(
+                rule.code.len() == 5 && rule.code.starts_with("DS"),
+                "{}",
+                rule.code
+            );
+            assert!(
+                rule.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-')
+            );
+            for section in ["## What it does", "## Why", "## Example", "## Fix safety"] {
+                assert!(rule.doc.contains(section), "{} lacks {section}", rule.code);
+            }
+        }
+    }
+}

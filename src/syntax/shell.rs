@@ -1,0 +1,399 @@
+//! A view of shell-form RUN text as simple commands and words, built with
+//! tree-sitter-bash over the instruction's logical line (what `/bin/sh -c`
+//! receives). Every word keeps its logical range, which the instruction maps
+//! back to source bytes, so a rule can say "insert this flag after `install`
+//! in that `apt-get` command" exactly.
+//!
+//! The view is deliberately flat: one entry per simple command, in source
+//! order, with how it is joined to the command before it and whether it sits
+//! inside a compound construct (subshell, `if`, loop, function, command
+//! substitution). Rules use that to decide whether an edit is certain or
+//! should only be reported.
+
+use std::cell::RefCell;
+
+use tree_sitter::{Node, Parser};
+
+use super::text::TextRange;
+
+/// How a command is joined to the one before it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Connector {
+    /// The first command of the script.
+    Start,
+    /// `&&`
+    And,
+    /// `||`
+    Or,
+    /// `;`, `&` or a line break
+    Seq,
+    /// `|`
+    Pipe,
+    /// Anything else (the start of a subshell, a keyword of `if`/`for` …).
+    Other,
+}
+
+/// One word of a simple command.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Word {
+    /// Logical range of the word as written (quotes included).
+    pub range: TextRange,
+    /// The word's value when it is a literal (quotes and escapes removed);
+    /// `None` when it contains an expansion or substitution.
+    pub literal: Option<String>,
+}
+
+impl Word {
+    pub fn is(&self, value: &str) -> bool {
+        self.literal.as_deref() == Some(value)
+    }
+}
+
+/// One simple command: `apt-get install -y curl`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SimpleCommand {
+    /// Logical range of the whole command, redirections included.
+    pub range: TextRange,
+    /// The statement the command ends: the command, or the redirected
+    /// statement around it (`cmd > log`). Text appended after a command goes
+    /// after this.
+    pub statement: TextRange,
+    /// Leading `NAME=value` assignments.
+    pub assignments: Vec<TextRange>,
+    /// The command name and its arguments (redirections excluded).
+    pub words: Vec<Word>,
+    pub connector: Connector,
+    /// Inside a subshell, group, `if`, loop, function or substitution.
+    pub nested: bool,
+}
+
+impl SimpleCommand {
+    pub fn name(&self) -> Option<&str> {
+        self.words.first()?.literal.as_deref()
+    }
+
+    /// The arguments after the command name.
+    pub fn args(&self) -> &[Word] {
+        self.words.get(1..).unwrap_or_default()
+    }
+}
+
+/// The commands of a shell script.
+#[derive(Clone, Debug, Default)]
+pub struct Script {
+    pub commands: Vec<SimpleCommand>,
+    /// The text did not parse cleanly; rules should report, not edit.
+    pub has_errors: bool,
+    /// Logical range of the script text that was parsed.
+    pub range: TextRange,
+}
+
+impl Script {
+    /// True when the script is one plain chain at the top level: every
+    /// command joined with `&&` (or `;` after a leading `set -e`), nothing
+    /// nested, nothing that parses badly. Appending `&& cmd` to such a
+    /// script runs `cmd` exactly when everything before it succeeded.
+    pub fn is_simple_chain(&self) -> bool {
+        if self.has_errors || self.commands.is_empty() {
+            return false;
+        }
+        let errexit = self.commands.first().is_some_and(|c| {
+            c.name() == Some("set")
+                && c.args()
+                    .iter()
+                    .any(|w| w.literal.as_deref().is_some_and(sets_errexit))
+        });
+        self.commands.iter().all(|c| {
+            !c.nested
+                && match c.connector {
+                    Connector::Start | Connector::And => true,
+                    Connector::Seq => errexit,
+                    _ => false,
+                }
+        })
+    }
+}
+
+fn sets_errexit(flag: &str) -> bool {
+    flag.starts_with('-') && !flag.starts_with("--") && flag.contains('e')
+}
+
+thread_local! {
+    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+}
+
+/// Parses `text[range]` as a shell script.
+pub fn parse_script(text: &str, range: TextRange) -> Script {
+    let source = range.slice(text);
+    let tree = PARSER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let parser = slot.get_or_insert_with(|| {
+            let mut parser = Parser::new();
+            parser
+                .set_language(&tree_sitter_bash::LANGUAGE.into())
+                .expect("tree-sitter-bash matches the tree-sitter version");
+            parser
+        });
+        parser.parse(source, None)
+    });
+    let Some(tree) = tree else {
+        return Script {
+            commands: Vec::new(),
+            has_errors: true,
+            range,
+        };
+    };
+    let root = tree.root_node();
+    let mut collector = Collector {
+        source,
+        offset: range.start,
+        commands: Vec::new(),
+        last_end: 0,
+    };
+    collector.walk(root, false, None);
+    Script {
+        commands: collector.commands,
+        has_errors: root.has_error(),
+        range,
+    }
+}
+
+struct Collector<'s> {
+    source: &'s str,
+    offset: usize,
+    commands: Vec<SimpleCommand>,
+    /// End of the previous command, in script-relative bytes.
+    last_end: usize,
+}
+
+/// Node kinds that only sequence commands and do not change how they run.
+const TRANSPARENT: [&str; 4] = ["program", "list", "pipeline", "redirected_statement"];
+
+impl Collector<'_> {
+    fn walk(&mut self, node: Node<'_>, nested: bool, statement: Option<TextRange>) {
+        if node.kind() == "command" {
+            self.command(node, nested, statement);
+            // Substitutions inside the words are commands too.
+            let mut cursor = node.walk();
+            for child in node.named_children(&mut cursor) {
+                self.walk_inner(child);
+            }
+            return;
+        }
+        let nested = nested || !TRANSPARENT.contains(&node.kind());
+        let statement = if node.kind() == "redirected_statement" {
+            Some(self.range(node))
+        } else {
+            None
+        };
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            self.walk(child, nested, statement);
+        }
+    }
+
+    fn walk_inner(&mut self, node: Node<'_>) {
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            if matches!(
+                child.kind(),
+                "command_substitution" | "process_substitution"
+            ) {
+                self.walk(child, true, None);
+            } else {
+                self.walk_inner(child);
+            }
+        }
+    }
+
+    fn command(&mut self, node: Node<'_>, nested: bool, statement: Option<TextRange>) {
+        let between = self.source[self.last_end.min(node.start_byte())..node.start_byte()].trim();
+        let connector = match between {
+            "" if self.commands.is_empty() => Connector::Start,
+            "&&" => Connector::And,
+            "||" => Connector::Or,
+            ";" | "&" | "" => Connector::Seq,
+            "|" | "|&" => Connector::Pipe,
+            _ => Connector::Other,
+        };
+        let mut assignments = Vec::new();
+        let mut words = Vec::new();
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            match child.kind() {
+                "variable_assignment" => assignments.push(self.range(child)),
+                "command_name" => {
+                    let inner = child.named_child(0).unwrap_or(child);
+                    words.push(self.word(inner));
+                }
+                kind if kind.ends_with("redirect") => {}
+                _ => words.push(self.word(child)),
+            }
+        }
+        self.commands.push(SimpleCommand {
+            range: self.range(node),
+            statement: statement.unwrap_or(self.range(node)),
+            assignments,
+            words,
+            connector,
+            nested,
+        });
+        self.last_end = node.end_byte();
+    }
+
+    fn range(&self, node: Node<'_>) -> TextRange {
+        TextRange::new(
+            self.offset + node.start_byte(),
+            self.offset + node.end_byte(),
+        )
+    }
+
+    fn word(&self, node: Node<'_>) -> Word {
+        Word {
+            range: self.range(node),
+            literal: self.literal(node),
+        }
+    }
+
+    fn literal(&self, node: Node<'_>) -> Option<String> {
+        let text = &self.source[node.byte_range()];
+        match node.kind() {
+            "word" | "number" => Some(unescape(text)),
+            "raw_string" => Some(text.trim_matches('\'').to_owned()),
+            "string" => {
+                let mut cursor = node.walk();
+                if node
+                    .named_children(&mut cursor)
+                    .any(|c| c.kind() != "string_content")
+                {
+                    return None;
+                }
+                let inner = text.strip_prefix('"')?.strip_suffix('"')?;
+                Some(unescape_double_quoted(inner))
+            }
+            "concatenation" => {
+                let mut cursor = node.walk();
+                let parts: Option<Vec<String>> = node
+                    .named_children(&mut cursor)
+                    .map(|c| self.literal(c))
+                    .collect();
+                parts.map(|p| p.concat())
+            }
+            _ => None,
+        }
+    }
+}
+
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            if let Some(next) = chars.next() {
+                out.push(next);
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn unescape_double_quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' && matches!(chars.peek(), Some('"' | '\\' | '$' | '`')) {
+            out.extend(chars.next());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn script(text: &str) -> Script {
+        parse_script(text, TextRange::new(0, text.len()))
+    }
+
+    fn names(s: &Script) -> Vec<(String, Connector, bool)> {
+        s.commands
+            .iter()
+            .map(|c| (c.name().unwrap_or("?").to_owned(), c.connector, c.nested))
+            .collect()
+    }
+
+    #[test]
+    fn and_chain_with_words() {
+        let text =
+            "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y 'curl' \"git\"";
+        let s = script(text);
+        assert!(!s.has_errors);
+        assert!(s.is_simple_chain());
+        let install = &s.commands[1];
+        assert_eq!(install.assignments.len(), 1);
+        let words: Vec<_> = install
+            .words
+            .iter()
+            .map(|w| w.literal.clone().unwrap())
+            .collect();
+        assert_eq!(words, ["apt-get", "install", "-y", "curl", "git"]);
+        assert_eq!(install.words[1].range.slice(text), "install");
+        assert_eq!(install.connector, Connector::And);
+    }
+
+    #[test]
+    fn connectors_and_nesting() {
+        let s = script("a || b; c | d && (e; f) && if g; then h; fi");
+        assert_eq!(
+            names(&s),
+            [
+                ("a".into(), Connector::Start, false),
+                ("b".into(), Connector::Or, false),
+                ("c".into(), Connector::Seq, false),
+                ("d".into(), Connector::Pipe, false),
+                ("e".into(), Connector::Other, true),
+                ("f".into(), Connector::Seq, true),
+                ("g".into(), Connector::Other, true),
+                ("h".into(), Connector::Other, true),
+            ]
+        );
+        assert!(!s.is_simple_chain());
+    }
+
+    #[test]
+    fn set_e_makes_semicolons_a_chain() {
+        assert!(script("set -eux; apt-get update; apt-get install -y x").is_simple_chain());
+        assert!(!script("apt-get update; apt-get install -y x").is_simple_chain());
+    }
+
+    #[test]
+    fn expansions_are_not_literal() {
+        let s = script("apt-get install -y $PKGS \"$(cat list)\"");
+        let install = &s.commands[0];
+        assert_eq!(install.words[3].literal, None);
+        assert_eq!(install.words[4].literal, None);
+        // The substitution's command is seen, nested.
+        assert_eq!(s.commands[1].name(), Some("cat"));
+        assert!(s.commands[1].nested);
+    }
+
+    #[test]
+    fn redirections_belong_to_the_statement() {
+        let text = "apt-get install -y x > /tmp/log 2>&1";
+        let s = script(text);
+        assert_eq!(s.commands[0].statement.slice(text), text);
+        assert_eq!(s.commands[0].words.len(), 4);
+    }
+
+    #[test]
+    fn offsets_are_shifted() {
+        let text = "RUN echo hi";
+        let s = parse_script(text, TextRange::new(4, text.len()));
+        assert_eq!(s.commands[0].words[1].range.slice(text), "hi");
+    }
+}
