@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use crate::apply::{Outcome, fix_source};
 use crate::fix::Applicability;
 use crate::rules;
-use crate::settings::{RuleSelection, Settings};
+use crate::settings::{RuleSelection, Settings, UnknownSelector};
 use crate::syntax::{LineIndex, ParseError};
 use args::{Cli, Command, FixArgs, Mode};
 use walk::Input;
@@ -127,18 +127,22 @@ fn process(input: &Input, stdin: &Option<String>, settings: &Settings) -> FileRe
     }
 }
 
+/// The settings that `dockslim fix` flags ask for.
+pub fn settings_from_args(args: &FixArgs) -> Result<Settings, UnknownSelector> {
+    Ok(Settings {
+        rules: RuleSelection::from_selectors(&args.select, &args.ignore)?,
+        unsafe_fixes: args.unsafe_fixes,
+        ..Settings::default()
+    })
+}
+
 fn fix(args: &FixArgs) -> io::Result<Status> {
-    let rules = match RuleSelection::from_selectors(&args.select, &args.ignore) {
-        Ok(rules) => rules,
+    let settings = match settings_from_args(args) {
+        Ok(settings) => settings,
         Err(err) => {
             eprintln!("error: {err}");
             return Ok(Status::Error);
         }
-    };
-    let settings = Settings {
-        rules,
-        unsafe_fixes: args.unsafe_fixes,
-        ..Settings::default()
     };
     let mode = args.mode();
     let (inputs, walk_errors) = walk::collect(&args.paths);

@@ -120,7 +120,15 @@ fn check(document: &Document, out: &mut Vec<Diagnostic>) {
             .editable()
             .and_then(|script| run::append_to_chain(document, instruction, script, CLEANUP))
         else {
-            out.push(diagnostic.with_fix(Fix::display_only()));
+            let why = match view.form {
+                run::RunForm::Heredoc(_) => "the script is a heredoc",
+                _ => "the shell text is not a plain `&&` chain",
+            };
+            let mut diagnostic = diagnostic.with_fix(Fix::display_only());
+            diagnostic
+                .message
+                .push_str(&format!(" (not fixed automatically: {why})"));
+            out.push(diagnostic);
             continue;
         };
         // Stages that build on this one inherit its file system.

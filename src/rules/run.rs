@@ -1,7 +1,7 @@
 //! Shared helpers for rules that read and edit RUN instructions.
 
 use crate::fix::Edit;
-use crate::syntax::shell::{self, Script, SimpleCommand, Word};
+use crate::syntax::shell::{self, Connector, Script, SimpleCommand, Word};
 use crate::syntax::{Bias, Document, Instruction, Keyword};
 
 /// A RUN instruction with its shell view.
@@ -147,10 +147,11 @@ pub(crate) fn subcommand<'w>(
     None
 }
 
-/// An edit that appends `&& addition` after the last command of a script
-/// that is a simple chain, in the continuation style the instruction
+/// An edit that appends `addition` to a script that is a simple chain, after
+/// its last statement, joined the way the chain already joins commands (`&&`,
+/// or `;` under `set -e`) and in the continuation style the instruction
 /// already uses: single line, `cmd && \` then an indented line, or lines
-/// that start with `&&`.
+/// that start with the operator.
 pub(crate) fn append_to_chain(
     document: &Document,
     instruction: &Instruction,
@@ -168,18 +169,26 @@ pub(crate) fn append_to_chain(
         .to_source(first.range.start, Bias::Right);
     let at = instruction
         .logical
-        .to_source(last.statement.end, Bias::Left);
+        .to_source(script.end_of_statements, Bias::Left);
+    let op = if last.connector == Connector::Seq {
+        ";"
+    } else {
+        "&&"
+    };
     let last_start = instruction.logical.to_source(last.range.start, Bias::Right);
     let line_start = source[..last_start].rfind('\n').map_or(0, |i| i + 1);
     if !source[start..at].contains('\n') || line_start <= start {
-        return Some(Edit::insert(at, format!(" && {addition}")));
+        let space = if op == ";" { "" } else { " " };
+        return Some(Edit::insert(at, format!("{space}{op} {addition}")));
     }
     let before = &source[line_start..last_start];
     let indent = &before[..before.len() - before.trim_start_matches([' ', '\t']).len()];
     let escape = document.escape();
     let newline = document.newline();
-    let text = if before.trim_start().starts_with("&&") {
-        format!(" {escape}{newline}{indent}&& {addition}")
+    let text = if before.trim_start().starts_with(op) {
+        format!(" {escape}{newline}{indent}{op} {addition}")
+    } else if op == ";" {
+        format!("; {escape}{newline}{indent}{addition}")
     } else {
         format!(" && {escape}{newline}{indent}{addition}")
     };

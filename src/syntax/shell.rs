@@ -52,12 +52,8 @@ impl Word {
 /// One simple command: `apt-get install -y curl`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SimpleCommand {
-    /// Logical range of the whole command, redirections included.
+    /// Logical range of the command.
     pub range: TextRange,
-    /// The statement the command ends: the command, or the redirected
-    /// statement around it (`cmd > log`). Text appended after a command goes
-    /// after this.
-    pub statement: TextRange,
     /// Leading `NAME=value` assignments.
     pub assignments: Vec<TextRange>,
     /// The command name and its arguments (redirections excluded).
@@ -86,6 +82,9 @@ pub struct Script {
     pub has_errors: bool,
     /// Logical range of the script text that was parsed.
     pub range: TextRange,
+    /// Where the last top-level statement ends, redirections included and
+    /// trailing comments excluded: text appended to the script goes here.
+    pub end_of_statements: usize,
 }
 
 impl Script {
@@ -141,6 +140,7 @@ pub fn parse_script(text: &str, range: TextRange) -> Script {
             commands: Vec::new(),
             has_errors: true,
             range,
+            end_of_statements: range.end,
         };
     };
     let root = tree.root_node();
@@ -150,11 +150,19 @@ pub fn parse_script(text: &str, range: TextRange) -> Script {
         commands: Vec::new(),
         last_end: 0,
     };
-    collector.walk(root, false, None);
+    collector.walk(root, false);
+    let mut cursor = root.walk();
+    let end_of_statements = root
+        .named_children(&mut cursor)
+        .filter(|n| n.kind() != "comment")
+        .map(|n| range.start + n.end_byte())
+        .max()
+        .unwrap_or(range.start);
     Script {
         commands: collector.commands,
         has_errors: root.has_error(),
         range,
+        end_of_statements,
     }
 }
 
@@ -170,9 +178,9 @@ struct Collector<'s> {
 const TRANSPARENT: [&str; 4] = ["program", "list", "pipeline", "redirected_statement"];
 
 impl Collector<'_> {
-    fn walk(&mut self, node: Node<'_>, nested: bool, statement: Option<TextRange>) {
+    fn walk(&mut self, node: Node<'_>, nested: bool) {
         if node.kind() == "command" {
-            self.command(node, nested, statement);
+            self.command(node, nested);
             // Substitutions inside the words are commands too.
             let mut cursor = node.walk();
             for child in node.named_children(&mut cursor) {
@@ -181,14 +189,9 @@ impl Collector<'_> {
             return;
         }
         let nested = nested || !TRANSPARENT.contains(&node.kind());
-        let statement = if node.kind() == "redirected_statement" {
-            Some(self.range(node))
-        } else {
-            None
-        };
         let mut cursor = node.walk();
         for child in node.named_children(&mut cursor) {
-            self.walk(child, nested, statement);
+            self.walk(child, nested);
         }
     }
 
@@ -199,14 +202,14 @@ impl Collector<'_> {
                 child.kind(),
                 "command_substitution" | "process_substitution"
             ) {
-                self.walk(child, true, None);
+                self.walk(child, true);
             } else {
                 self.walk_inner(child);
             }
         }
     }
 
-    fn command(&mut self, node: Node<'_>, nested: bool, statement: Option<TextRange>) {
+    fn command(&mut self, node: Node<'_>, nested: bool) {
         let between = self.source[self.last_end.min(node.start_byte())..node.start_byte()].trim();
         let connector = match between {
             "" if self.commands.is_empty() => Connector::Start,
@@ -232,7 +235,6 @@ impl Collector<'_> {
         }
         self.commands.push(SimpleCommand {
             range: self.range(node),
-            statement: statement.unwrap_or(self.range(node)),
             assignments,
             words,
             connector,
@@ -383,11 +385,14 @@ mod tests {
     }
 
     #[test]
-    fn redirections_belong_to_the_statement() {
-        let text = "apt-get install -y x > /tmp/log 2>&1";
+    fn statements_end_after_redirections_and_before_comments() {
+        let text = "a && apt-get install -y x > /tmp/log 2>&1 # note";
         let s = script(text);
-        assert_eq!(s.commands[0].statement.slice(text), text);
-        assert_eq!(s.commands[0].words.len(), 4);
+        assert_eq!(
+            &text[..s.end_of_statements],
+            "a && apt-get install -y x > /tmp/log 2>&1"
+        );
+        assert_eq!(s.commands[1].words.len(), 4);
     }
 
     #[test]

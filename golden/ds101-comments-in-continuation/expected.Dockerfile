@@ -1,0 +1,8 @@
+FROM debian:bookworm
+RUN apt-get update \
+    # tools for the build
+    && apt-get install -y \
+        make \
+        # compilers
+        gcc \
+    && rm -rf /var/lib/apt/lists/*

@@ -1,0 +1,7 @@
+FROM debian:bookworm
+RUN apt-get update \
+    # tools for the build
+    && apt-get install -y \
+        make \
+        # compilers
+        gcc

@@ -1,0 +1,9 @@
+FROM debian:bookworm AS build
+RUN apt-get update && apt-get install -y gcc && rm -rf /var/lib/apt/lists/*
+RUN gcc --version
+
+FROM debian:bookworm-slim
+RUN apt-get update && \
+	apt-get install -y ca-certificates && \
+	rm -rf /var/lib/apt/lists/*
+COPY --from=build /etc/hostname /x

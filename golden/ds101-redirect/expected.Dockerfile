@@ -1,0 +1,2 @@
+FROM debian:bookworm
+RUN apt-get update && apt-get install -y curl > /tmp/apt.log 2>&1 && rm -rf /var/lib/apt/lists/*

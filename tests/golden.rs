@@ -1,0 +1,110 @@
+//! The golden runner. Each `golden/<case>/` holds `input.Dockerfile`, and
+//! when a change is expected `expected.Dockerfile` and `expected.diff`;
+//! `args` holds extra `dockslim fix` flags. For every case: the output
+//! equals the expected file byte for byte, the diff equals `expected.diff`,
+//! the pipeline reaches a fixpoint within a low round cap, and fixing the
+//! expected output changes nothing. `DOCKSLIM_BLESS=1` rewrites the
+//! expected files from the current output, for review.
+
+mod common;
+
+use std::path::Path;
+
+use clap::Parser;
+use dockslim::cli::args::{Cli, Command};
+use dockslim::cli::{output, settings_from_args};
+use dockslim::settings::Settings;
+use dockslim::{fix_source, syntax};
+
+fn settings_for(case: &Path) -> Settings {
+    let args = std::fs::read_to_string(case.join("args")).unwrap_or_default();
+    let mut argv = vec!["dockslim".to_owned(), "fix".to_owned()];
+    argv.extend(args.split_whitespace().map(str::to_owned));
+    let cli =
+        Cli::try_parse_from(&argv).unwrap_or_else(|e| panic!("{}: bad args: {e}", case.display()));
+    let Command::Fix(fix_args) = cli.command else {
+        unreachable!()
+    };
+    let mut settings = settings_from_args(&fix_args).unwrap();
+    // A low cap: a case that needs more rounds than this has a rule that oscillates.
+    settings.max_rounds = 5;
+    settings
+}
+
+fn run_case(case: &Path, bless: bool) -> Vec<String> {
+    let mut problems = Vec::new();
+    let name = case.file_name().unwrap().to_string_lossy().to_string();
+    let input = std::fs::read_to_string(case.join("input.Dockerfile")).unwrap();
+    let settings = settings_for(case);
+    let outcome = match fix_source(&input, &settings) {
+        Ok(outcome) => outcome,
+        Err(e) => return vec![format!("{name}: input does not parse: {e}")],
+    };
+    if !outcome.converged {
+        problems.push(format!(
+            "{name}: no fixpoint within {} rounds",
+            settings.max_rounds
+        ));
+    }
+    if !outcome.internal_errors.is_empty() {
+        problems.push(format!(
+            "{name}: internal errors: {:?}",
+            outcome.internal_errors
+        ));
+    }
+    let diff = output::unified_diff("Dockerfile", &input, &outcome.fixed);
+    let expected_path = case.join("expected.Dockerfile");
+    let diff_path = case.join("expected.diff");
+    if bless {
+        if outcome.changed() {
+            std::fs::write(&expected_path, &outcome.fixed).unwrap();
+            std::fs::write(&diff_path, &diff).unwrap();
+        } else {
+            let _ = std::fs::remove_file(&expected_path);
+            let _ = std::fs::remove_file(&diff_path);
+        }
+    }
+    let expected = std::fs::read_to_string(&expected_path).unwrap_or_else(|_| input.clone());
+    let expected_diff = std::fs::read_to_string(&diff_path).unwrap_or_default();
+    if outcome.fixed != expected {
+        problems.push(format!(
+            "{name}: output differs from expected.Dockerfile\n--- output ---\n{}\n--- diff ---\n{diff}",
+            outcome.fixed
+        ));
+    }
+    if diff != expected_diff {
+        problems.push(format!("{name}: diff differs from expected.diff\n{diff}"));
+    }
+    if expected != input && !diff_path.exists() {
+        problems.push(format!("{name}: expected.Dockerfile without expected.diff"));
+    }
+    match fix_source(&expected, &settings) {
+        Ok(again) if again.fixed != expected => problems.push(format!(
+            "{name}: not idempotent; a second run gives\n{}",
+            again.fixed
+        )),
+        Ok(_) => {}
+        Err(e) => problems.push(format!("{name}: expected output does not parse: {e}")),
+    }
+    if let Err(e) = syntax::parse(&outcome.fixed) {
+        problems.push(format!("{name}: output does not parse: {e}"));
+    }
+    problems
+}
+
+#[test]
+fn golden_cases() {
+    let bless = std::env::var("DOCKSLIM_BLESS").as_deref() == Ok("1");
+    let dir = common::root().join("golden");
+    let mut cases: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("input.Dockerfile").is_file())
+        .collect();
+    cases.sort();
+    assert!(!cases.is_empty(), "no golden cases in {}", dir.display());
+    let problems: Vec<String> = cases.iter().flat_map(|c| run_case(c, bless)).collect();
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+    eprintln!("{} golden cases pass", cases.len());
+}
