@@ -235,7 +235,11 @@ fn fix(args: &FixArgs) -> io::Result<Status> {
             }
             Mode::Check => {
                 if outcome.changed() {
-                    writeln!(out, "would fix {label} ({} fixes)", outcome.applied.len())?;
+                    writeln!(
+                        out,
+                        "would fix {label} ({})",
+                        plural(outcome.applied.len(), "fix")
+                    )?;
                 }
                 outcome.changed()
             }
@@ -307,8 +311,9 @@ impl Totals {
                 self.fixable
             ),
             Mode::Diff | Mode::Check => format!(
-                "{} would be rewritten ({} of {files}){more}.\n",
-                plural(self.changed_files, "file"),
+                "{} of {} would be rewritten with {}{more}.\n",
+                self.changed_files,
+                files,
                 plural(self.applied, "fix")
             ),
             Mode::Write => format!(

@@ -1,0 +1,461 @@
+//! Command-line tests: every flag and exit code, diffs that `git apply` and
+//! `patch -p1` accept, and in-place writes on awkward files.
+
+use std::fs;
+use std::os::unix::fs::{PermissionsExt, symlink};
+use std::path::Path;
+use std::process::Command as Process;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use predicates::str::contains;
+
+const DIRTY: &str = "FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl\n";
+const FIXED: &str = "FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n";
+const CLEAN: &str = "FROM debian:bookworm\nCMD [\"bash\"]\n";
+const UNSAFE_ONLY: &str = "FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl\nRUN apt-get install -y git && rm -rf /var/lib/apt/lists/*\n";
+
+fn dockslim() -> Command {
+    Command::cargo_bin("dockslim").unwrap()
+}
+
+fn dir_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+fn read(path: impl AsRef<Path>) -> String {
+    fs::read_to_string(path).unwrap()
+}
+
+#[test]
+fn report_lists_findings_and_exits_1() {
+    let dir = dir_with(&[("Dockerfile", DIRTY)]);
+    dockslim()
+        .current_dir(dir.path())
+        .args(["fix", "Dockerfile"])
+        .assert()
+        .code(1)
+        .stdout(contains("Dockerfile:2:23 DS101 [fix] `apt-get install`"))
+        .stderr(contains(
+            "Found 1 finding in 1 file: 1 fixable with --write.",
+        ));
+    assert_eq!(
+        read(dir.path().join("Dockerfile")),
+        DIRTY,
+        "report mode never writes"
+    );
+}
+
+#[test]
+fn clean_file_exits_0() {
+    let dir = dir_with(&[("Dockerfile", CLEAN)]);
+    dockslim()
+        .current_dir(dir.path())
+        .args(["fix", "Dockerfile"])
+        .assert()
+        .code(0)
+        .stdout("")
+        .stderr(contains("No findings in 1 file."));
+}
+
+#[test]
+fn unsafe_fixes_are_counted_and_applied_only_when_asked() {
+    let dir = dir_with(&[("Dockerfile", UNSAFE_ONLY)]);
+    dockslim()
+        .current_dir(dir.path())
+        .args(["fix"])
+        .assert()
+        .code(1)
+        .stdout(contains("[unsafe fix]"))
+        .stderr(contains("(1 more with --unsafe-fixes)"));
+    dockslim()
+        .current_dir(dir.path())
+        .args(["fix", "--check"])
+        .assert()
+        .code(0);
+    dockslim()
+        .current_dir(dir.path())
+        .args(["fix", "--check", "--unsafe-fixes"])
+        .assert()
+        .code(1)
+        .stdout(contains("would fix Dockerfile (1 fix)"));
+}
+
+#[test]
+fn diff_applies_with_git_apply_and_patch() {
+    let dir = dir_with(&[
+        ("Dockerfile", DIRTY),
+        (
+            "svc/api.Dockerfile",
+            "FROM ubuntu:22.04\r\nRUN apt-get update && \\\r\n    apt-get install -y git\r\n",
+        ),
+        (
+            "svc/Containerfile",
+            "FROM debian:bookworm\nRUN apt-get install -y make",
+        ),
+    ]);
+    let out = dockslim()
+        .current_dir(dir.path())
+        .args(["fix", "--diff", "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let diff = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        diff.contains("--- a/Dockerfile\n+++ b/Dockerfile\n"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("+++ b/svc/api.Dockerfile"),
+        "paths are normalised: {diff}"
+    );
+    assert!(!diff.contains("./"), "{diff}");
+    assert!(diff.contains("\\ No newline at end of file"), "{diff}");
+    fs::write(dir.path().join("fix.patch"), &diff).unwrap();
+
+    for tool in ["git", "patch"] {
+        let copy = tempfile::tempdir().unwrap();
+        for name in ["Dockerfile", "svc/api.Dockerfile", "svc/Containerfile"] {
+            fs::create_dir_all(copy.path().join("svc")).unwrap();
+            fs::copy(dir.path().join(name), copy.path().join(name)).unwrap();
+        }
+        let patch = dir.path().join("fix.patch");
+        let status = if tool == "git" {
+            Process::new("git")
+                .current_dir(copy.path())
+                .arg("apply")
+                .arg(&patch)
+                .status()
+        } else {
+            Process::new("patch")
+                .current_dir(copy.path())
+                .args(["-p1", "-i"])
+                .arg(&patch)
+                .status()
+        }
+        .unwrap();
+        assert!(status.success(), "{tool} rejected the diff:\n{diff}");
+        assert_eq!(read(copy.path().join("Dockerfile")), FIXED, "{tool}");
+        let api = read(copy.path().join("svc/api.Dockerfile"));
+        assert!(
+            api.ends_with("git && \\\r\n    rm -rf /var/lib/apt/lists/*\r\n"),
+            "{tool}: {api:?}"
+        );
+        assert_eq!(
+            read(copy.path().join("svc/Containerfile")),
+            "FROM debian:bookworm\nRUN apt-get install -y make && rm -rf /var/lib/apt/lists/*",
+            "{tool}"
+        );
+    }
+}
+
+#[test]
+fn diff_of_clean_files_is_empty_and_exits_0() {
+    let dir = dir_with(&[("Dockerfile", CLEAN)]);
+    dockslim()
+        .current_dir(dir.path())
+        .args(["fix", "--diff"])
+        .assert()
+        .code(0)
+        .stdout("");
+}
+
+#[test]
+fn write_rewrites_only_changed_files_and_keeps_mode() {
+    let dir = dir_with(&[("Dockerfile", DIRTY), ("clean/Dockerfile", CLEAN)]);
+    let path = dir.path().join("Dockerfile");
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
+    let clean = dir.path().join("clean/Dockerfile");
+    let before = fs::metadata(&clean).unwrap().modified().unwrap();
+    dockslim()
+        .current_dir(dir.path())
+        .args(["fix", "--write", "."])
+        .assert()
+        .code(1)
+        .stderr(contains("Rewrote 1 file with 1 fix."));
+    assert_eq!(read(&path), FIXED);
+    assert_eq!(
+        fs::metadata(&path).unwrap().permissions().mode() & 0o7777,
+        0o755
+    );
+    assert_eq!(
+        fs::metadata(&clean).unwrap().modified().unwrap(),
+        before,
+        "unchanged files are not written"
+    );
+    // No temporary files are left behind.
+    let leftovers: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".dockslim"))
+        .collect();
+    assert!(leftovers.is_empty());
+    // Running again changes nothing.
+    dockslim()
+        .current_dir(dir.path())
+        .args(["fix", "--write", "."])
+        .assert()
+        .code(0);
+    assert_eq!(read(&path), FIXED);
+}
+
+#[test]
+fn write_through_a_symlink_rewrites_the_target() {
+    let dir = dir_with(&[("real/Dockerfile.base", DIRTY)]);
+    let link = dir.path().join("Dockerfile");
+    symlink("real/Dockerfile.base", &link).unwrap();
+    dockslim()
+        .current_dir(dir.path())
+        .args(["fix", "--write", "Dockerfile"])
+        .assert()
+        .code(1);
+    assert!(
+        fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "the link stays a link"
+    );
+    assert_eq!(read(dir.path().join("real/Dockerfile.base")), FIXED);
+}
+
+#[test]
+fn write_refuses_a_read_only_file() {
+    let dir = dir_with(&[("Dockerfile", DIRTY), ("other/Dockerfile", DIRTY)]);
+    let path = dir.path().join("Dockerfile");
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o444)).unwrap();
+    dockslim()
+        .current_dir(dir.path())
+        .args(["fix", "--write", "."])
+        .assert()
+        .code(2)
+        .stderr(contains("Dockerfile is read-only; not rewritten"));
+    assert_eq!(read(&path), DIRTY);
+    assert_eq!(
+        read(dir.path().join("other/Dockerfile")),
+        FIXED,
+        "one bad file does not stop the others"
+    );
+}
+
+#[test]
+fn write_keeps_crlf_and_missing_final_newline() {
+    let crlf = "FROM debian:bookworm\r\nRUN apt-get update && apt-get install -y curl\r\n";
+    let dir = dir_with(&[
+        ("a.Dockerfile", crlf),
+        (
+            "b.dockerfile",
+            "FROM debian:bookworm\nRUN apt-get install -y x",
+        ),
+    ]);
+    dockslim()
+        .current_dir(dir.path())
+        .args(["fix", "--write"])
+        .assert()
+        .code(1);
+    assert_eq!(
+        read(dir.path().join("a.Dockerfile")),
+        "FROM debian:bookworm\r\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\r\n"
+    );
+    assert_eq!(
+        read(dir.path().join("b.dockerfile")),
+        "FROM debian:bookworm\nRUN apt-get install -y x && rm -rf /var/lib/apt/lists/*"
+    );
+}
+
+#[test]
+fn stdin_is_read_and_written_to_stdout() {
+    dockslim()
+        .args(["fix", "--write", "-"])
+        .write_stdin(DIRTY)
+        .assert()
+        .code(1)
+        .stdout(FIXED);
+    dockslim()
+        .args(["fix", "--diff", "-"])
+        .write_stdin(DIRTY)
+        .assert()
+        .code(1)
+        .stdout(contains("+++ b/-"));
+}
+
+#[test]
+fn malformed_dockerfile_is_an_error_with_a_snippet_and_others_go_on() {
+    let dir = dir_with(&[
+        ("bad/Dockerfile", "FROM alpine\n  FOO bar\n"),
+        ("good/Dockerfile", DIRTY),
+    ]);
+    dockslim()
+        .current_dir(dir.path())
+        .args(["fix", "--write", "."])
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "error: bad/Dockerfile:2:3: unknown instruction: FOO\n  |\n2 |   FOO bar\n  |   ^\n",
+        ));
+    assert_eq!(
+        read(dir.path().join("bad/Dockerfile")),
+        "FROM alpine\n  FOO bar\n"
+    );
+    assert_eq!(read(dir.path().join("good/Dockerfile")), FIXED);
+}
+
+#[test]
+fn unreadable_and_missing_paths_are_errors() {
+    dockslim()
+        .args(["fix", "/nonexistent/Dockerfile"])
+        .assert()
+        .code(2)
+        .stderr(contains("error: /nonexistent/Dockerfile:"));
+    let dir = dir_with(&[("Dockerfile", "")]);
+    fs::write(dir.path().join("Dockerfile"), b"FROM a\nRUN \xff\xfe\n").unwrap();
+    dockslim()
+        .current_dir(dir.path())
+        .args(["fix", "Dockerfile"])
+        .assert()
+        .code(2)
+        .stderr(contains("not valid UTF-8"));
+}
+
+#[test]
+fn bad_flags_and_unknown_rules_exit_2() {
+    dockslim().args(["fix", "--no-such-flag"]).assert().code(2);
+    dockslim()
+        .args(["fix", "--diff", "--write"])
+        .assert()
+        .code(2);
+    dockslim()
+        .args(["fix", "--select", "DS999", "-"])
+        .write_stdin(DIRTY)
+        .assert()
+        .code(2)
+        .stderr(contains("unknown rule selector `DS999`"));
+    dockslim().args(["explain", "nope"]).assert().code(2);
+}
+
+#[test]
+fn select_and_ignore_by_code_prefix_and_name() {
+    for args in [
+        ["--select", "DS101"],
+        ["--select", "DS1"],
+        ["--select", "apt-lists-cleanup"],
+    ] {
+        dockslim()
+            .args(["fix"])
+            .args(args)
+            .arg("-")
+            .write_stdin(DIRTY)
+            .assert()
+            .code(1);
+    }
+    for args in [["--ignore", "DS101"], ["--ignore", "apt-lists-cleanup"]] {
+        dockslim()
+            .args(["fix"])
+            .args(args)
+            .arg("-")
+            .write_stdin(DIRTY)
+            .assert()
+            .code(0);
+    }
+}
+
+#[test]
+fn directories_are_walked_honouring_gitignore_in_stable_order() {
+    let dir = dir_with(&[
+        (".gitignore", "ignored/\n"),
+        ("ignored/Dockerfile", DIRTY),
+        ("b/Dockerfile", DIRTY),
+        ("a/Dockerfile.prod", DIRTY),
+        ("a/web.Dockerfile", DIRTY),
+        (".devcontainer/Dockerfile", DIRTY),
+        ("a/Dockerfile.dockerignore", "node_modules\n"),
+        ("notes.txt", DIRTY),
+    ]);
+    let out = dockslim()
+        .current_dir(dir.path())
+        .args(["fix"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let files: Vec<&str> = stdout
+        .lines()
+        .map(|l| l.split(':').next().unwrap())
+        .collect();
+    assert_eq!(
+        files,
+        [
+            ".devcontainer/Dockerfile",
+            "a/Dockerfile.prod",
+            "a/web.Dockerfile",
+            "b/Dockerfile"
+        ]
+    );
+}
+
+#[test]
+fn closed_pipe_ends_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..300 {
+        fs::create_dir_all(dir.path().join(format!("d{i:03}"))).unwrap();
+        fs::write(dir.path().join(format!("d{i:03}/Dockerfile")), DIRTY).unwrap();
+    }
+    let bin = assert_cmd::cargo::cargo_bin("dockslim");
+    let out = Process::new("sh")
+        .current_dir(dir.path())
+        .arg("-c")
+        .arg(format!("'{}' fix --diff . | head -n 3", bin.display()))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("Broken pipe"),
+        "{stderr}"
+    );
+    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 3);
+}
+
+#[test]
+fn rules_and_explain() {
+    dockslim()
+        .arg("rules")
+        .assert()
+        .code(0)
+        .stdout(contains("DS101  apt-lists-cleanup"));
+    for selector in ["DS101", "ds101", "apt-lists-cleanup"] {
+        dockslim()
+            .args(["explain", selector])
+            .assert()
+            .code(0)
+            .stdout(
+                contains("# DS101 (apt-lists-cleanup)")
+                    .and(contains("## Fix safety"))
+                    .and(contains("## Example")),
+            );
+    }
+}
+
+#[test]
+fn help_and_version_exit_0() {
+    dockslim()
+        .arg("--help")
+        .assert()
+        .code(0)
+        .stdout(contains("Exit codes"));
+    dockslim()
+        .args(["fix", "--help"])
+        .assert()
+        .code(0)
+        .stdout(contains("--unsafe-fixes"));
+    dockslim()
+        .arg("--version")
+        .assert()
+        .code(0)
+        .stdout(contains("dockslim"));
+}
