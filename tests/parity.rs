@@ -18,12 +18,7 @@ fn our_values(instruction: &Instruction) -> Option<Vec<String>> {
         Keyword::From | Keyword::Expose | Keyword::Copy | Keyword::Add | Keyword::Volume
             if !matches!(command.body, Body::Onbuild(_)) =>
         {
-            Some(
-                syntax_words(instruction, command)
-                    .into_iter()
-                    .map(text)
-                    .collect(),
-            )
+            Some(instruction.words().into_iter().map(text).collect())
         }
         Keyword::Run
         | Keyword::Cmd
@@ -35,34 +30,6 @@ fn our_values(instruction: &Instruction) -> Option<Vec<String>> {
         | Keyword::Maintainer => Some(vec![text(command.args)]),
         _ => None,
     }
-}
-
-fn syntax_words(instruction: &Instruction, command: &syntax::Command) -> Vec<syntax::TextRange> {
-    let text = instruction.logical.as_str();
-    let args = command.args.slice(text);
-    let mut words = Vec::new();
-    let mut start = None;
-    for (i, c) in args.char_indices() {
-        let sep = matches!(c, '\t' | '\u{b}' | '\u{c}' | '\r' | ' ');
-        match (sep, start) {
-            (true, Some(s)) => {
-                words.push(syntax::TextRange::new(
-                    command.args.start + s,
-                    command.args.start + i,
-                ));
-                start = None;
-            }
-            (false, None) => start = Some(i),
-            _ => {}
-        }
-    }
-    if let Some(s) = start {
-        words.push(syntax::TextRange::new(
-            command.args.start + s,
-            command.args.end,
-        ));
-    }
-    words
 }
 
 #[test]

@@ -382,8 +382,9 @@ impl Instruction {
 
     /// Whitespace-separated words of the arguments (as BuildKit splits FROM,
     /// EXPOSE, ARG and the shell form of COPY/ADD/VOLUME), in logical ranges.
+    /// For ONBUILD, the trigger's arguments.
     pub fn words(&self) -> Vec<TextRange> {
-        split_words(self.logical.as_str(), self.command.args)
+        split_words(self.logical.as_str(), self.effective().args)
     }
 
     /// The image reference of a FROM instruction.

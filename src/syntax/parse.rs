@@ -414,18 +414,7 @@ fn extract_flags(text: &str, within: TextRange) -> (usize, Vec<Flag>) {
                     i += 1;
                     continue;
                 }
-                if ch == '\\' {
-                    if i + 1 == chars.len() {
-                        i += 1;
-                        continue;
-                    }
-                    i += 1;
-                    word.push(chars[i].1);
-                    i += 1;
-                    continue;
-                }
-                word.push(ch);
-                i += 1;
+                i = push_escaped(&chars, i, &mut word);
             }
             Phase::Quote(quote) => {
                 if ch == quote {
@@ -433,24 +422,28 @@ fn extract_flags(text: &str, within: TextRange) -> (usize, Vec<Flag>) {
                     i += 1;
                     continue;
                 }
-                if ch == '\\' {
-                    if i + 1 == chars.len() {
-                        phase = Phase::Word;
-                        i += 1;
-                        continue;
-                    }
-                    i += 1;
-                    word.push(chars[i].1);
-                    i += 1;
-                    continue;
+                if ch == '\\' && i + 1 == chars.len() {
+                    phase = Phase::Word;
                 }
-                word.push(ch);
-                i += 1;
+                i = push_escaped(&chars, i, &mut word);
             }
             Phase::Spaces => unreachable!("handled above"),
         }
     }
     (within.end, flags)
+}
+
+/// Adds the character at `i` to `word`; a backslash adds the character after
+/// it instead (and a trailing backslash nothing). Returns the next index.
+fn push_escaped(chars: &[(usize, char)], i: usize, word: &mut String) -> usize {
+    if chars[i].1 != '\\' {
+        word.push(chars[i].1);
+        return i + 1;
+    }
+    if let Some(&(_, next)) = chars.get(i + 1) {
+        word.push(next);
+    }
+    i + 2
 }
 
 /// Checks that `docker build` would accept what BuildKit's parser accepted:
