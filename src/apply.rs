@@ -63,8 +63,16 @@ impl Outcome {
 
 /// Runs every selected rule over a parsed document.
 pub fn check(document: &Document, settings: &Settings) -> Vec<Diagnostic> {
+    check_with(rules::ALL, document, settings)
+}
+
+fn check_with(
+    rules: &[&'static Rule],
+    document: &Document,
+    settings: &Settings,
+) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    for rule in rules::ALL {
+    for rule in rules {
         if settings.rules.is_enabled(rule) {
             (rule.check)(document, &mut diagnostics);
         }
@@ -77,13 +85,22 @@ pub fn check(document: &Document, settings: &Settings) -> Vec<Diagnostic> {
 /// source that does not parse; a fix that breaks the file is reverted and
 /// reported in [`Outcome::internal_errors`].
 pub fn fix_source(source: &str, settings: &Settings) -> Result<Outcome, ParseError> {
+    fix_with_rules(rules::ALL, source, settings)
+}
+
+/// [`fix_source`] with a given rule set (tests use it to inject rules).
+pub fn fix_with_rules(
+    rules: &[&'static Rule],
+    source: &str,
+    settings: &Settings,
+) -> Result<Outcome, ParseError> {
     let threshold = if settings.unsafe_fixes {
         Applicability::Unsafe
     } else {
         Applicability::Safe
     };
     let mut document = syntax::parse(source)?;
-    let diagnostics = check(&document, settings);
+    let diagnostics = check_with(rules, &document, settings);
     let mut outcome = Outcome {
         original: source.to_owned(),
         fixed: source.to_owned(),
@@ -116,7 +133,7 @@ pub fn fix_source(source: &str, settings: &Settings) -> Result<Outcome, ParseErr
                 outcome.applied.extend(applied.iter().map(|&i| fixes[i].1));
                 outcome.fixed = text;
                 document = next;
-                current = check(&document, settings);
+                current = check_with(rules, &document, settings);
             }
             Err(error) => {
                 let codes: Vec<&str> = applied.iter().map(|&i| fixes[i].1.code).collect();
@@ -150,6 +167,37 @@ mod tests {
         let (out, applied) = apply_fixes(text, &[&b, &a]);
         assert_eq!(out, "aXbcYe");
         assert_eq!(applied, [1, 0]);
+    }
+
+    static BREAKS_THE_FILE: Rule = Rule {
+        code: "DS999",
+        name: "breaks-the-file",
+        summary: "test rule whose fix produces an invalid Dockerfile",
+        fix_safety: "safe",
+        doc: "",
+        check: |document, out| {
+            let at = document.source().len();
+            out.push(
+                Diagnostic::new(&BREAKS_THE_FILE, TextRange::empty(at), "x")
+                    .with_fix(Fix::safe(vec![Edit::insert(at, "NOT_AN_INSTRUCTION x\n")])),
+            );
+        },
+    };
+
+    #[test]
+    fn a_fix_that_breaks_the_file_is_reverted_and_reported() {
+        let source = "FROM alpine\n";
+        let mut settings = Settings::default();
+        settings.rules = crate::settings::RuleSelection::all_of(&[&BREAKS_THE_FILE]);
+        let outcome = fix_with_rules(&[&BREAKS_THE_FILE], source, &settings).unwrap();
+        assert_eq!(outcome.fixed, source);
+        assert!(!outcome.changed());
+        assert_eq!(outcome.internal_errors.len(), 1);
+        assert!(
+            outcome.internal_errors[0].contains("DS999"),
+            "{:?}",
+            outcome.internal_errors
+        );
     }
 
     #[test]

@@ -42,6 +42,13 @@ impl RuleSelection {
         }
     }
 
+    /// Exactly these rules.
+    pub fn all_of(rules: &[&Rule]) -> Self {
+        Self {
+            enabled: rules.iter().map(|r| r.code).collect(),
+        }
+    }
+
     /// `select` (default: all rules) minus `ignore`. A selector is a code
     /// (`DS101`), a code prefix (`DS1`), a rule name, or `ALL`.
     pub fn from_selectors(select: &[String], ignore: &[String]) -> Result<Self, UnknownSelector> {
