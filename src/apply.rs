@@ -2,10 +2,12 @@
 //! verbatim, and the pipeline that runs the rules, applies what the settings
 //! allow, re-parses and repeats until nothing changes.
 
+use crate::context::Context;
 use crate::fix::{Applicability, Diagnostic, Fix};
-use crate::rules::{self, Rule};
+use crate::rules::{self, Checker, Rule};
 use crate::settings::Settings;
 use crate::syntax::{self, Document, ParseError};
+use crate::transforms::PackageManagers;
 
 /// Applies non-overlapping fixes in one pass. A fix whose first edit starts
 /// at or before the end of the previous applied edit (touching counts) is
@@ -62,19 +64,21 @@ impl Outcome {
 }
 
 /// Runs every selected rule over a parsed document.
-pub fn check(document: &Document, settings: &Settings) -> Vec<Diagnostic> {
-    check_with(rules::ALL, document, settings)
+pub fn check(document: &Document, context: &Context, settings: &Settings) -> Vec<Diagnostic> {
+    check_with(rules::ALL, document, context, settings)
 }
 
 fn check_with(
     rules: &[&'static Rule],
     document: &Document,
+    context: &Context,
     settings: &Settings,
 ) -> Vec<Diagnostic> {
+    let checker = Checker::new(document, context, PackageManagers::builtin(), settings);
     let mut diagnostics = Vec::new();
     for rule in rules {
         if settings.rules.is_enabled(rule) {
-            (rule.check)(document, &mut diagnostics);
+            (rule.check)(&checker, &mut diagnostics);
         }
     }
     diagnostics.sort_by_key(|d| (d.range.start, d.rule.code));
@@ -84,14 +88,19 @@ fn check_with(
 /// Parses, checks and fixes `source` to a fixpoint. The only error is a
 /// source that does not parse; a fix that breaks the file is reverted and
 /// reported in [`Outcome::internal_errors`].
-pub fn fix_source(source: &str, settings: &Settings) -> Result<Outcome, ParseError> {
-    fix_with_rules(rules::ALL, source, settings)
+pub fn fix_source(
+    source: &str,
+    context: &Context,
+    settings: &Settings,
+) -> Result<Outcome, ParseError> {
+    fix_with_rules(rules::ALL, source, context, settings)
 }
 
 /// [`fix_source`] with a given rule set (tests use it to inject rules).
 pub fn fix_with_rules(
     rules: &[&'static Rule],
     source: &str,
+    context: &Context,
     settings: &Settings,
 ) -> Result<Outcome, ParseError> {
     let threshold = if settings.unsafe_fixes {
@@ -100,7 +109,7 @@ pub fn fix_with_rules(
         Applicability::Safe
     };
     let mut document = syntax::parse(source)?;
-    let diagnostics = check_with(rules, &document, settings);
+    let diagnostics = check_with(rules, &document, context, settings);
     let mut outcome = Outcome {
         original: source.to_owned(),
         fixed: source.to_owned(),
@@ -133,7 +142,7 @@ pub fn fix_with_rules(
                 outcome.applied.extend(applied.iter().map(|&i| fixes[i].1));
                 outcome.fixed = text;
                 document = next;
-                current = check_with(rules, &document, settings);
+                current = check_with(rules, &document, context, settings);
             }
             Err(error) => {
                 let codes: Vec<&str> = applied.iter().map(|&i| fixes[i].1.code).collect();
@@ -175,8 +184,8 @@ mod tests {
         summary: "test rule whose fix produces an invalid Dockerfile",
         fix_safety: "safe",
         doc: "",
-        check: |document, out| {
-            let at = document.source().len();
+        check: |checker, out| {
+            let at = checker.document.source().len();
             out.push(
                 Diagnostic::new(&BREAKS_THE_FILE, TextRange::empty(at), "x")
                     .with_fix(Fix::safe(vec![Edit::insert(at, "NOT_AN_INSTRUCTION x\n")])),
@@ -189,7 +198,8 @@ mod tests {
         let source = "FROM alpine\n";
         let mut settings = Settings::default();
         settings.rules = crate::settings::RuleSelection::all_of(&[&BREAKS_THE_FILE]);
-        let outcome = fix_with_rules(&[&BREAKS_THE_FILE], source, &settings).unwrap();
+        let outcome =
+            fix_with_rules(&[&BREAKS_THE_FILE], source, &Context::unknown(), &settings).unwrap();
         assert_eq!(outcome.fixed, source);
         assert!(!outcome.changed());
         assert_eq!(outcome.internal_errors.len(), 1);

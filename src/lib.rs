@@ -7,10 +7,13 @@
 
 pub mod apply;
 pub mod cli;
+pub mod context;
 pub mod fix;
 pub mod rules;
 pub mod settings;
 pub mod syntax;
+pub mod transforms;
 
 pub use apply::{Outcome, fix_source};
+pub use context::Context;
 pub use settings::Settings;

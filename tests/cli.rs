@@ -10,10 +10,11 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use predicates::str::contains;
 
-const DIRTY: &str = "FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl\n";
-const FIXED: &str = "FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n";
+const DIRTY: &str =
+    "FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n";
+const FIXED: &str = "FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\n";
 const CLEAN: &str = "FROM debian:bookworm\nCMD [\"bash\"]\n";
-const UNSAFE_ONLY: &str = "FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl\nRUN apt-get install -y git && rm -rf /var/lib/apt/lists/*\n";
+const UNSAFE_ONLY: &str = "FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nWORKDIR /src\nRUN apt-get install -y --no-install-recommends git && rm -rf /var/lib/apt/lists/*\n";
 
 fn dockslim() -> Command {
     Command::cargo_bin("dockslim").unwrap()
@@ -93,11 +94,11 @@ fn diff_applies_with_git_apply_and_patch() {
         ("Dockerfile", DIRTY),
         (
             "svc/api.Dockerfile",
-            "FROM ubuntu:22.04\r\nRUN apt-get update && \\\r\n    apt-get install -y git\r\n",
+            "FROM ubuntu:22.04\r\nRUN apt-get update && \\\r\n    apt-get install -y --no-install-recommends git\r\n",
         ),
         (
             "svc/Containerfile",
-            "FROM debian:bookworm\nRUN apt-get install -y make",
+            "FROM debian:bookworm\nRUN apt-get install -y --no-install-recommends make",
         ),
     ]);
     let out = dockslim()
@@ -149,7 +150,7 @@ fn diff_applies_with_git_apply_and_patch() {
         );
         assert_eq!(
             read(copy.path().join("svc/Containerfile")),
-            "FROM debian:bookworm\nRUN apt-get install -y make && rm -rf /var/lib/apt/lists/*",
+            "FROM debian:bookworm\nRUN apt-get install -y --no-install-recommends make && rm -rf /var/lib/apt/lists/*",
             "{tool}"
         );
     }
@@ -246,12 +247,12 @@ fn write_refuses_a_read_only_file() {
 
 #[test]
 fn write_keeps_crlf_and_missing_final_newline() {
-    let crlf = "FROM debian:bookworm\r\nRUN apt-get update && apt-get install -y curl\r\n";
+    let crlf = "FROM debian:bookworm\r\nRUN apt-get update && apt-get install -y --no-install-recommends curl\r\n";
     let dir = dir_with(&[
         ("a.Dockerfile", crlf),
         (
             "b.dockerfile",
-            "FROM debian:bookworm\nRUN apt-get install -y x",
+            "FROM debian:bookworm\nRUN apt-get install -y --no-install-recommends x",
         ),
     ]);
     dockslim()
@@ -261,11 +262,11 @@ fn write_keeps_crlf_and_missing_final_newline() {
         .code(1);
     assert_eq!(
         read(dir.path().join("a.Dockerfile")),
-        "FROM debian:bookworm\r\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\r\n"
+        "FROM debian:bookworm\r\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\r\n"
     );
     assert_eq!(
         read(dir.path().join("b.dockerfile")),
-        "FROM debian:bookworm\nRUN apt-get install -y x && rm -rf /var/lib/apt/lists/*"
+        "FROM debian:bookworm\nRUN apt-get install -y --no-install-recommends x && rm -rf /var/lib/apt/lists/*"
     );
 }
 

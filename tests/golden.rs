@@ -14,7 +14,7 @@ use clap::Parser;
 use dockslim::cli::args::{Cli, Command};
 use dockslim::cli::{output, settings_from_args};
 use dockslim::settings::Settings;
-use dockslim::{fix_source, syntax};
+use dockslim::{Context, fix_source, syntax};
 
 fn settings_for(case: &Path) -> Settings {
     let args = std::fs::read_to_string(case.join("args")).unwrap_or_default();
@@ -36,7 +36,13 @@ fn run_case(case: &Path, bless: bool) -> Vec<String> {
     let name = case.file_name().unwrap().to_string_lossy().to_string();
     let input = std::fs::read_to_string(case.join("input.Dockerfile")).unwrap();
     let settings = settings_for(case);
-    let outcome = match fix_source(&input, &settings) {
+    let context_dir = case.join("context");
+    let context = if context_dir.is_dir() {
+        Context::from_dir(&context_dir).unwrap()
+    } else {
+        Context::unknown()
+    };
+    let outcome = match fix_source(&input, &context, &settings) {
         Ok(outcome) => outcome,
         Err(e) => return vec![format!("{name}: input does not parse: {e}")],
     };
@@ -78,7 +84,7 @@ fn run_case(case: &Path, bless: bool) -> Vec<String> {
     if expected != input && !diff_path.exists() {
         problems.push(format!("{name}: expected.Dockerfile without expected.diff"));
     }
-    match fix_source(&expected, &settings) {
+    match fix_source(&expected, &context, &settings) {
         Ok(again) if again.fixed != expected => problems.push(format!(
             "{name}: not idempotent; a second run gives\n{}",
             again.fixed

@@ -94,16 +94,16 @@ proptest! {
         if let Ok(document) = syntax::parse(&text) {
             prop_assert_eq!(document.render(), text.as_ref());
         }
-        let _ = fix_source(&text, &Settings::default());
+        let _ = fix_source(&text, &dockslim::Context::unknown(), &Settings::default());
     }
 
     #[test]
     fn fixing_is_idempotent(text in dockerfile(), unsafe_fixes in any::<bool>()) {
         let settings = Settings { unsafe_fixes, max_rounds: 5, ..Settings::default() };
-        if let Ok(first) = fix_source(&text, &settings) {
+        if let Ok(first) = fix_source(&text, &dockslim::Context::unknown(), &settings) {
             prop_assert!(first.converged, "no fixpoint for {:?}", text);
             prop_assert!(first.internal_errors.is_empty(), "{:?}", first.internal_errors);
-            let second = fix_source(&first.fixed, &settings).expect("a fixed file parses");
+            let second = fix_source(&first.fixed, &dockslim::Context::unknown(), &settings).expect("a fixed file parses");
             prop_assert_eq!(&second.fixed, &first.fixed);
         }
     }
@@ -119,7 +119,8 @@ fn generator_produces_meaningful_files() {
     let (mut parsed, mut changed) = (0, 0);
     for _ in 0..2000 {
         let text = dockerfile().new_tree(&mut runner).unwrap().current();
-        if let Ok(outcome) = fix_source(&text, &Settings::default()) {
+        if let Ok(outcome) = fix_source(&text, &dockslim::Context::unknown(), &Settings::default())
+        {
             parsed += 1;
             changed += usize::from(outcome.changed());
         }

@@ -1,3 +1,4 @@
 FROM debian:bookworm
 RUN apt-get update && apt-get install -y curl
+WORKDIR /app
 RUN apt-get install -y git && rm -rf /var/lib/apt/lists/*

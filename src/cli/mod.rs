@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use rayon::prelude::*;
 
 use crate::apply::{Outcome, fix_source};
+use crate::context::Context;
 use crate::fix::Applicability;
 use crate::rules;
 use crate::settings::{RuleSelection, Settings, UnknownSelector};
@@ -117,7 +118,15 @@ fn process(input: &Input, stdin: &Option<String>, settings: &Settings) -> FileRe
         Ok(source) => source,
         Err(message) => return FileResult::Unreadable { label, message },
     };
-    match fix_source(&source, settings) {
+    // The build context defaults to the Dockerfile's directory.
+    let context = match input {
+        Input::Stdin => Context::unknown(),
+        Input::File(path) => {
+            let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
+            Context::from_dir(dir.unwrap_or(std::path::Path::new("."))).unwrap_or_default()
+        }
+    };
+    match fix_source(&source, &context, settings) {
         Ok(outcome) => FileResult::Done { label, outcome },
         Err(error) => FileResult::Invalid {
             label,

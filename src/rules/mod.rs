@@ -2,11 +2,51 @@
 //! documentation next to its logic; the table below is the one place that
 //! lists them, in the order the pipeline runs them.
 
-mod apt_lists;
+mod cleanup;
+mod flags;
+mod merge;
+mod npm_ci;
+pub(crate) mod packages;
 pub(crate) mod run;
 
+use crate::context::Context;
 use crate::fix::Diagnostic;
-use crate::syntax::Document;
+use crate::settings::Settings;
+use crate::syntax::{Document, Stage};
+use crate::transforms::PackageManagers;
+
+/// What a rule sees: the parsed file, its build context and the rule data,
+/// with the shell view of every RUN computed once for all rules.
+pub struct Checker<'a> {
+    pub document: &'a Document,
+    pub context: &'a Context,
+    pub managers: &'a PackageManagers,
+    pub settings: &'a Settings,
+    pub stages: Vec<Stage<'a>>,
+    pub(crate) runs: Vec<run::RunView<'a>>,
+}
+
+impl<'a> Checker<'a> {
+    pub fn new(
+        document: &'a Document,
+        context: &'a Context,
+        managers: &'a PackageManagers,
+        settings: &'a Settings,
+    ) -> Self {
+        Self {
+            document,
+            context,
+            managers,
+            settings,
+            stages: document.stages(),
+            runs: run::runs(document),
+        }
+    }
+
+    pub fn is_final_stage(&self, stage: usize) -> bool {
+        stage + 1 == self.stages.len()
+    }
+}
 
 /// A rule: its identity, its documentation and its check.
 pub struct Rule {
@@ -22,7 +62,7 @@ pub struct Rule {
     pub fix_safety: &'static str,
     /// What it does, why it matters, an example, and its fix safety.
     pub doc: &'static str,
-    pub check: fn(&Document, &mut Vec<Diagnostic>),
+    pub check: fn(&Checker<'_>, &mut Vec<Diagnostic>),
 }
 
 impl std::fmt::Debug for Rule {
@@ -38,7 +78,20 @@ impl PartialEq for Rule {
 }
 
 /// Every rule, in pipeline order.
-pub static ALL: &[&Rule] = &[&apt_lists::RULE];
+pub static ALL: &[&Rule] = &[
+    &cleanup::APT_LISTS,
+    &merge::INSTALL_RUNS,
+    &flags::ASSUME_YES,
+    &flags::NO_INSTALL_RECOMMENDS,
+    &cleanup::PACKAGE_CACHE,
+    &flags::APK_NO_CACHE,
+    &flags::PIP_NO_CACHE_DIR,
+    &cleanup::JS_CACHE,
+    &npm_ci::RULE,
+    &flags::GEM_NO_DOCUMENT,
+    &flags::COMPOSER_NO_DEV,
+    &merge::CONSECUTIVE_RUNS,
+];
 
 /// Finds a rule by code or name, case-insensitively.
 pub fn find(selector: &str) -> Option<&'static Rule> {

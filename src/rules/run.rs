@@ -2,12 +2,14 @@
 
 use crate::fix::Edit;
 use crate::syntax::shell::{self, Connector, Script, SimpleCommand, Word};
-use crate::syntax::{Bias, Document, Instruction, Keyword};
+use crate::syntax::{Bias, Document, Instruction, Item, Keyword, Stage, TextRange};
 
 /// A RUN instruction with its shell view.
 pub(crate) struct RunView<'d> {
     pub instruction: &'d Instruction,
     pub stage: usize,
+    /// Index of the instruction in `Document::items`.
+    pub item: usize,
     pub form: RunForm,
 }
 
@@ -36,7 +38,7 @@ impl RunView<'_> {
     }
 
     /// `--mount=type=cache` flags cover `dir` (or a directory above it).
-    pub fn has_cache_mount(&self, dirs: &[&str]) -> bool {
+    pub fn has_cache_mount<S: AsRef<str>>(&self, dirs: &[S]) -> bool {
         self.instruction
             .command
             .flags
@@ -52,7 +54,7 @@ impl RunView<'_> {
                         .or_else(|| kv.strip_prefix("destination="));
                     target.is_some_and(|t| {
                         let t = t.trim_end_matches('/');
-                        dirs.iter().any(|d| d.starts_with(t))
+                        dirs.iter().any(|d| d.as_ref().starts_with(t))
                     })
                 })
             })
@@ -63,28 +65,37 @@ impl RunView<'_> {
 /// in another build), with the index of its stage.
 pub(crate) fn runs(document: &Document) -> Vec<RunView<'_>> {
     let mut views = Vec::new();
-    for stage in document.stages() {
-        for &instruction in &stage.instructions {
-            if instruction.keyword() != Keyword::Run {
-                continue;
-            }
-            let form = if instruction.command.is_exec_form() {
-                RunForm::Exec
-            } else if let Some(heredoc) = instruction.heredocs.first() {
-                let body = heredoc.body;
-                RunForm::Heredoc(shell::parse_script(document.source(), body))
-            } else {
-                RunForm::Shell(shell::parse_script(
-                    instruction.logical.as_str(),
-                    instruction.command.args,
-                ))
-            };
-            views.push(RunView {
-                instruction,
-                stage: stage.index,
-                form,
-            });
+    let mut stage_index: Option<usize> = None;
+    for (item, entry) in document.items().iter().enumerate() {
+        let Item::Instruction(instruction) = entry else {
+            continue;
+        };
+        if instruction.keyword() == Keyword::From {
+            stage_index = Some(stage_index.map_or(0, |s| s + 1));
+            continue;
         }
+        let Some(stage) = stage_index else {
+            continue;
+        };
+        if instruction.keyword() != Keyword::Run {
+            continue;
+        }
+        let form = if instruction.command.is_exec_form() {
+            RunForm::Exec
+        } else if let Some(heredoc) = instruction.heredocs.first() {
+            RunForm::Heredoc(shell::parse_script(document.source(), heredoc.body))
+        } else {
+            RunForm::Shell(shell::parse_script(
+                instruction.logical.as_str(),
+                instruction.command.args,
+            ))
+        };
+        views.push(RunView {
+            instruction,
+            stage,
+            item,
+            form,
+        });
     }
     views
 }
@@ -125,26 +136,6 @@ pub(crate) fn effective_words(command: &SimpleCommand) -> &[Word] {
 pub(crate) fn program(words: &[Word]) -> Option<&str> {
     let name = words.first()?.literal.as_deref()?;
     Some(name.rsplit('/').next().unwrap_or(name))
-}
-
-/// The subcommand of a command such as `apt-get [options] install`: the
-/// first argument that is not an option. `value_options` take a value.
-pub(crate) fn subcommand<'w>(
-    words: &'w [Word],
-    value_options: &[&str],
-) -> Option<(usize, &'w str)> {
-    let mut i = 1;
-    while i < words.len() {
-        let word = words[i].literal.as_deref()?;
-        if value_options.contains(&word) {
-            i += 2;
-        } else if word.starts_with('-') {
-            i += 1;
-        } else {
-            return Some((i, word));
-        }
-    }
-    None
 }
 
 /// An edit that appends `addition` to a script that is a simple chain, after
@@ -193,4 +184,146 @@ pub(crate) fn append_to_chain(
         format!(" && {escape}{newline}{indent}{addition}")
     };
     Some(Edit::insert(at, text))
+}
+
+/// True when RUN `b` directly follows RUN `a` in the same stage, with only
+/// blank lines between them.
+pub(crate) fn adjacent(document: &Document, a: &RunView<'_>, b: &RunView<'_>) -> bool {
+    a.stage == b.stage
+        && a.item < b.item
+        && document.items()[a.item + 1..b.item]
+            .iter()
+            .all(|i| matches!(i, Item::Blank(_)))
+}
+
+/// `name` is set by an ENV (or an ARG, which RUN also sees) of the stage
+/// before `instruction`.
+pub(crate) fn env_defined(stage: &Stage<'_>, instruction: &Instruction, name: &str) -> bool {
+    stage
+        .instructions
+        .iter()
+        .take_while(|i| i.range.start < instruction.range.start)
+        .filter(|i| matches!(i.keyword(), Keyword::Env | Keyword::Arg))
+        .any(|i| {
+            let words = i.words();
+            let legacy_env = i.keyword() == Keyword::Env
+                && words.first().is_some_and(|w| !i.text(*w).contains('='));
+            if legacy_env {
+                return i.text(words[0]) == name;
+            }
+            words
+                .iter()
+                .any(|w| i.text(*w).split('=').next() == Some(name))
+        })
+}
+
+/// Inserts `text` right after a word of a shell-form RUN, or `None` when the
+/// word does not sit on one source line.
+pub(crate) fn insert_after_word(
+    instruction: &Instruction,
+    word: &Word,
+    text: &str,
+) -> Option<Edit> {
+    if !instruction.logical.is_contiguous(word.range) {
+        return None;
+    }
+    let at = instruction.logical.to_source(word.range.end, Bias::Left);
+    Some(Edit::insert(at, text))
+}
+
+/// Removes statement `k` of a simple chain together with the operator that
+/// joins it, or `None` when that would remove a comment or empty the script.
+pub(crate) fn remove_statement(
+    document: &Document,
+    instruction: &Instruction,
+    script: &Script,
+    k: usize,
+) -> Option<Edit> {
+    if !script.is_simple_chain() || script.statements.len() < 2 {
+        return None;
+    }
+    let logical = &instruction.logical;
+    let statements = &script.statements;
+    let range = if k + 1 < statements.len() {
+        TextRange::new(
+            logical.to_source(statements[k].start, Bias::Right),
+            logical.to_source(statements[k + 1].start, Bias::Right),
+        )
+    } else {
+        TextRange::new(
+            logical.to_source(statements[k - 1].end, Bias::Left),
+            logical.to_source(statements[k].end, Bias::Left),
+        )
+    };
+    if range.slice(document.source()).contains('#') {
+        return None;
+    }
+    Some(Edit::delete(range))
+}
+
+/// How this file continues RUN lines: the indentation of its continuation
+/// lines (four spaces if it has none) and whether they start with `&&`.
+pub(crate) fn continuation_style(document: &Document) -> (String, bool) {
+    let source = document.source();
+    for instruction in document.instructions() {
+        let text = instruction.range.slice(source);
+        let mut lines = text.split_inclusive('\n');
+        let Some(first) = lines.next() else { continue };
+        if !first.trim_end().ends_with(document.escape()) {
+            continue;
+        }
+        if let Some(second) = lines.next() {
+            let trimmed = second.trim_start_matches([' ', '\t']);
+            if trimmed.trim().is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            let indent = &second[..second.len() - trimmed.len()];
+            return (indent.to_owned(), trimmed.starts_with("&&"));
+        }
+    }
+    ("    ".to_owned(), false)
+}
+
+/// Merges RUN `b` into RUN `a` (adjacent, both shell-form simple chains with
+/// the same flags): the text from the end of `a`'s last statement to the
+/// start of `b`'s first becomes a `&&` continuation in the file's style.
+pub(crate) fn merge_runs(document: &Document, a: &RunView<'_>, b: &RunView<'_>) -> Option<Edit> {
+    let (RunForm::Shell(sa), RunForm::Shell(sb)) = (&a.form, &b.form) else {
+        return None;
+    };
+    if !sa.is_simple_chain() || !sb.is_simple_chain() || !adjacent(document, a, b) {
+        return None;
+    }
+    let flags = |v: &RunView<'_>| -> Vec<String> {
+        v.instruction
+            .command
+            .flags
+            .iter()
+            .map(|f| f.word.clone())
+            .collect()
+    };
+    if flags(a) != flags(b) {
+        return None;
+    }
+    let start = a
+        .instruction
+        .logical
+        .to_source(sa.end_of_statements, Bias::Left);
+    let end = b
+        .instruction
+        .logical
+        .to_source(sb.statements.first()?.start, Bias::Right);
+    let span = TextRange::new(start, end);
+    if span.slice(document.source()).contains('#') {
+        return None;
+    }
+    let (indent, leading) = continuation_style(document);
+    let escape = document.escape();
+    let newline = document.newline();
+    let joiner = if leading {
+        format!(" {escape}{newline}{indent}&& ")
+    } else {
+        format!(" && {escape}{newline}{indent}")
+    };
+    Some(Edit::replace(span, joiner))
 }

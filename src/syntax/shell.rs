@@ -82,8 +82,11 @@ pub struct Script {
     pub has_errors: bool,
     /// Logical range of the script text that was parsed.
     pub range: TextRange,
-    /// Where the last top-level statement ends, redirections included and
-    /// trailing comments excluded: text appended to the script goes here.
+    /// The top-level statements of the chain, in order: each command with
+    /// its redirections, or a compound command, comments excluded. For a
+    /// simple chain they match `commands` one to one.
+    pub statements: Vec<TextRange>,
+    /// Where the last top-level statement ends: text appended to the script goes here.
     pub end_of_statements: usize,
 }
 
@@ -140,6 +143,7 @@ pub fn parse_script(text: &str, range: TextRange) -> Script {
             commands: Vec::new(),
             has_errors: true,
             range,
+            statements: Vec::new(),
             end_of_statements: range.end,
         };
     };
@@ -151,18 +155,30 @@ pub fn parse_script(text: &str, range: TextRange) -> Script {
         last_end: 0,
     };
     collector.walk(root, false);
-    let mut cursor = root.walk();
-    let end_of_statements = root
-        .named_children(&mut cursor)
-        .filter(|n| n.kind() != "comment")
-        .map(|n| range.start + n.end_byte())
-        .max()
-        .unwrap_or(range.start);
+    let mut statements = Vec::new();
+    collect_statements(root, range.start, &mut statements);
+    let end_of_statements = statements.last().map_or(range.start, |s| s.end);
     Script {
         commands: collector.commands,
         has_errors: root.has_error(),
         range,
+        statements,
         end_of_statements,
+    }
+}
+
+/// The children of the program, with `&&`/`||` lists flattened.
+fn collect_statements(node: Node<'_>, offset: usize, out: &mut Vec<TextRange>) {
+    let mut cursor = node.walk();
+    for child in node.named_children(&mut cursor) {
+        match child.kind() {
+            "comment" => {}
+            "list" => collect_statements(child, offset, out),
+            _ => out.push(TextRange::new(
+                offset + child.start_byte(),
+                offset + child.end_byte(),
+            )),
+        }
     }
 }
 

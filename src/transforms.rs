@@ -1,0 +1,268 @@
+//! The rule data in `transforms/*.yaml`: loaded (built in with
+//! `include_str!`), checked once, and handed to the rules. A table that does
+//! not deserialize or does not make sense is an error that names the file,
+//! line and column.
+
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use crate::rules;
+use crate::syntax::{LineCol, LineIndex};
+
+const BUILTIN_PACKAGE_MANAGERS: &str = include_str!("../transforms/package-managers.yaml");
+const BUILTIN_PACKAGE_MANAGERS_PATH: &str = "transforms/package-managers.yaml";
+
+/// A problem in a table, at a place in it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{path}:{}:{}: {message}", at.line, at.col)]
+pub struct TableError {
+    pub path: String,
+    pub at: LineCol,
+    /// Byte offset of `at` in the table's text, for a snippet.
+    pub offset: usize,
+    pub message: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackageManagers {
+    pub managers: Vec<Manager>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manager {
+    pub name: Spanned<String>,
+    pub programs: Vec<String>,
+    #[serde(default)]
+    pub program_prefixes: Vec<String>,
+    #[serde(default)]
+    pub python_module: Option<String>,
+    #[serde(default)]
+    pub options_with_value: Vec<String>,
+    pub install: Vec<String>,
+    #[serde(default)]
+    pub bare_install: bool,
+    #[serde(default)]
+    pub update: Vec<String>,
+    #[serde(default)]
+    pub cache_dirs: Vec<String>,
+    #[serde(default)]
+    pub flags: Vec<FlagSpec>,
+    #[serde(default)]
+    pub cleanup: Option<Cleanup>,
+    #[serde(default)]
+    pub redundant_with: Vec<CommandPattern>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlagSpec {
+    pub rule: Spanned<String>,
+    pub insert: Spanned<String>,
+    pub present: Present,
+    /// Options before the subcommand that count as the flag (`zypper -n install`).
+    #[serde(default)]
+    pub global: Vec<String>,
+    #[serde(default)]
+    pub unless_env: Option<String>,
+    #[serde(default)]
+    pub final_stage_only: bool,
+    /// The flag keeps a cache out of the layer, so a cache mount over the
+    /// manager's cache directories makes it unneeded.
+    #[serde(default)]
+    pub avoids_cache: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Present {
+    /// A short option letter that may be clustered (`-qy`).
+    #[serde(default)]
+    pub short: Option<char>,
+    #[serde(default)]
+    pub long: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cleanup {
+    pub rule: Spanned<String>,
+    pub command: Spanned<String>,
+    pub done_by: Vec<CommandPattern>,
+    #[serde(default)]
+    pub final_stage_only: bool,
+    /// Later installs rely on what the cleanup removes (apt's lists): one
+    /// that does not refresh them first would fail.
+    #[serde(default)]
+    pub breaks_later_installs: bool,
+}
+
+/// Matches a simple command: its program, and a subcommand (with arguments)
+/// or a path among its arguments.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommandPattern {
+    pub program: String,
+    #[serde(default)]
+    pub subcommand: Option<String>,
+    #[serde(default)]
+    pub args: Vec<String>,
+    #[serde(default)]
+    pub path: Option<String>,
+}
+
+impl PackageManagers {
+    /// Parses and checks a table. `path` is only used in messages.
+    pub fn load(path: &str, text: &str) -> Result<Self, TableError> {
+        let at = |line: u64, col: u64, message: String| {
+            let index = LineIndex::new(text);
+            let line = (line.max(1) - 1) as usize;
+            let start = index.line_range(text, line).start;
+            let offset = text[start..]
+                .char_indices()
+                .nth(col.max(1) as usize - 1)
+                .map_or(text.len(), |(i, _)| start + i);
+            TableError {
+                path: path.to_owned(),
+                at: index.line_col(text, offset),
+                offset,
+                message,
+            }
+        };
+        let table: PackageManagers = serde_saphyr::from_str(text).map_err(|e| {
+            let (line, col) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+            let rendered = e.to_string();
+            let first = rendered.lines().next().unwrap_or_default();
+            // "error: line 3 column 5: unknown field …" → "unknown field …"
+            let message = first
+                .split_once(": ")
+                .and_then(|(_, rest)| rest.split_once(": ").map(|(_, m)| m))
+                .unwrap_or(first);
+            at(line, col, message.to_owned())
+        })?;
+        let spanned_error = |s: &Spanned<String>, message: String| {
+            at(s.referenced.line(), s.referenced.column(), message)
+        };
+        let mut names = Vec::new();
+        for manager in &table.managers {
+            if names.contains(&manager.name.value) {
+                return Err(spanned_error(
+                    &manager.name,
+                    format!("manager `{}` is defined twice", manager.name.value),
+                ));
+            }
+            names.push(manager.name.value.clone());
+            if manager.programs.is_empty() || manager.install.is_empty() {
+                return Err(spanned_error(
+                    &manager.name,
+                    format!(
+                        "manager `{}` needs programs and install subcommands",
+                        manager.name.value
+                    ),
+                ));
+            }
+            let rule_codes = manager
+                .flags
+                .iter()
+                .map(|f| &f.rule)
+                .chain(manager.cleanup.iter().map(|c| &c.rule));
+            for code in rule_codes {
+                if rules::find(&code.value).is_none() {
+                    return Err(spanned_error(
+                        code,
+                        format!("unknown rule `{}`", code.value),
+                    ));
+                }
+            }
+            for flag in &manager.flags {
+                if !flag.insert.value.starts_with('-')
+                    || flag.insert.value.contains(char::is_whitespace)
+                {
+                    return Err(spanned_error(
+                        &flag.insert,
+                        format!("`{}` is not a single flag", flag.insert.value),
+                    ));
+                }
+            }
+            if let Some(cleanup) = &manager.cleanup {
+                let script = crate::syntax::shell::parse_script(
+                    &cleanup.command.value,
+                    crate::syntax::TextRange::new(0, cleanup.command.value.len()),
+                );
+                if !script.is_simple_chain() {
+                    return Err(spanned_error(
+                        &cleanup.command,
+                        "a cleanup command must be a plain `&&` chain".to_owned(),
+                    ));
+                }
+            }
+        }
+        Ok(table)
+    }
+
+    /// The built-in table, loaded once. It is checked by a test, so a
+    /// failure here is a bug in this build.
+    pub fn builtin() -> &'static PackageManagers {
+        static TABLE: OnceLock<PackageManagers> = OnceLock::new();
+        TABLE.get_or_init(|| {
+            PackageManagers::load(BUILTIN_PACKAGE_MANAGERS_PATH, BUILTIN_PACKAGE_MANAGERS)
+                .unwrap_or_else(|e| panic!("the built-in table is invalid: {e}"))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_table_loads() {
+        let table =
+            PackageManagers::load(BUILTIN_PACKAGE_MANAGERS_PATH, BUILTIN_PACKAGE_MANAGERS).unwrap();
+        let names: Vec<_> = table
+            .managers
+            .iter()
+            .map(|m| m.name.value.as_str())
+            .collect();
+        for expected in [
+            "apt", "apk", "yum", "dnf", "microdnf", "zypper", "pip", "npm", "yarn", "pnpm", "gem",
+            "composer",
+        ] {
+            assert!(names.contains(&expected), "{expected} missing");
+        }
+    }
+
+    fn error(text: &str) -> TableError {
+        PackageManagers::load("t.yaml", text).expect_err(text)
+    }
+
+    #[test]
+    fn unknown_keys_and_wrong_types_are_located() {
+        let e = error("managers:\n  - name: a\n    programz: [x]\n");
+        assert_eq!((e.at.line, e.at.col), (3, 5));
+        assert!(e.message.contains("unknown field `programz`"), "{e}");
+        assert!(e.to_string().starts_with("t.yaml:3:5: "), "{e}");
+        let e = error("managers: 3\n");
+        assert_eq!(e.at.line, 1);
+    }
+
+    #[test]
+    fn semantic_errors_are_located() {
+        let e = error(
+            "managers:\n  - name: a\n    programs: [a]\n    install: [i]\n    flags:\n      - rule: DS999\n        insert: -y\n        present: {long: [-y]}\n",
+        );
+        assert_eq!((e.at.line, e.message.as_str()), (6, "unknown rule `DS999`"));
+        let e = error(
+            "managers:\n  - name: a\n    programs: [a]\n    install: [i]\n  - name: a\n    programs: [a]\n    install: [i]\n",
+        );
+        assert_eq!(e.at.line, 5);
+        assert!(e.message.contains("defined twice"));
+        let e = error(
+            "managers:\n  - name: a\n    programs: [a]\n    install: [i]\n    cleanup:\n      rule: DS101\n      command: a || b\n      done_by: []\n",
+        );
+        assert_eq!(e.at.line, 7);
+    }
+}
