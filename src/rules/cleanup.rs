@@ -43,9 +43,10 @@ Multi-line RUNs keep their continuation style and indentation.
 ## Fix safety
 Safe: the installed packages are the same. It is unsafe when a later RUN of
 the same stage (or of a stage built on it) runs `apt-get install` without its
-own `apt-get update`, since that RUN relies on the lists. When the shell text
-is not a plain `&&` chain (`||`, `;` without `set -e`, pipes, subshells,
-heredocs), dockslim cannot be sure where the cleanup belongs and only reports.
+own `apt-get update`, since that RUN relies on the lists. The cleanup goes
+after the last statement with `&&`, which keeps the RUN's exit status
+whatever comes before (`||`, `;`, pipes, `if`, subshells). In a heredoc, or
+shell text that does not parse cleanly, dockslim only reports.
 "#,
     check: |checker, out| check(checker, &APT_LISTS, out),
 };
@@ -77,7 +78,8 @@ RUN yum -y install httpd && yum clean all && rm -rf /var/cache/yum
 
 ## Fix safety
 Safe: only caches are removed; a later install downloads metadata again.
-When the shell text is not a plain `&&` chain, dockslim only reports.
+In a heredoc, or shell text that does not parse cleanly, dockslim only
+reports.
 "#,
     check: |checker, out| check(checker, &PACKAGE_CACHE, out),
 };
@@ -245,7 +247,7 @@ fn check(checker: &Checker<'_>, rule: &'static Rule, out: &mut Vec<Diagnostic>) 
                     _ => view.instruction.range,
                 },
                 format!(
-                    "`{}` without `{}` in the same RUN: the cache ships in this layer",
+                    "`{}` without `{}` in the same RUN: what it downloads stays in this layer",
                     program.trim(),
                     cleanup.command.value
                 ),
@@ -260,7 +262,7 @@ fn check(checker: &Checker<'_>, rule: &'static Rule, out: &mut Vec<Diagnostic>) 
             }) else {
                 let why = match view.form {
                     RunForm::Heredoc(_) => "the script is a heredoc",
-                    _ => "the shell text is not a plain `&&` chain",
+                    _ => "the shell text does not parse cleanly or ends in `&`",
                 };
                 diagnostic
                     .message

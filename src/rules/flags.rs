@@ -240,6 +240,22 @@ fn check(
                         continue;
                     };
                     if present(spec, &found) {
+                        // The flag is there; what it makes unnecessary may not be gone yet.
+                        let removals = redundant_removals(checker, view, manager);
+                        if first && !removals.is_empty() {
+                            out.push(
+                                Diagnostic::new(
+                                    rule,
+                                    view.instruction.source_range(command.range),
+                                    format!(
+                                        "with `{}`, the {} cache commands in this RUN are unnecessary",
+                                        spec.insert.value, manager.name.value
+                                    ),
+                                )
+                                .with_fix(Fix::new(removals, applicability)),
+                            );
+                        }
+                        first = false;
                         continue;
                     }
                     let verb = &found.words[found.verb];

@@ -109,7 +109,7 @@ fn pairs<'c>(checker: &'c Checker<'_>) -> impl Iterator<Item = (&'c RunView<'c>,
         .runs
         .windows(2)
         .map(|w| (&w[0], &w[1]))
-        .filter(|(a, b)| run::adjacent(checker.document, a, b))
+        .filter(|(a, b)| run::between(checker.document, a, b).is_some())
 }
 
 fn check_install_runs(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
@@ -117,7 +117,7 @@ fn check_install_runs(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
         let Some(manager) = shared_group(checker, a, b) else {
             continue;
         };
-        let diagnostic = Diagnostic::new(
+        let mut diagnostic = Diagnostic::new(
             &INSTALL_RUNS,
             b.instruction
                 .source_range(b.instruction.command.keyword_range),
@@ -128,7 +128,13 @@ fn check_install_runs(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
         );
         let fix = match run::merge_runs(checker.document, a, b) {
             Some(edit) => Fix::safe(vec![edit]),
-            None => Fix::display_only(),
+            None => {
+                let why = run::merge_obstacle(checker.document, a, b).unwrap_or("unknown");
+                diagnostic
+                    .message
+                    .push_str(&format!(" (not merged automatically: {why})"));
+                Fix::display_only()
+            }
         };
         out.push(diagnostic.with_fix(fix));
     }

@@ -138,35 +138,51 @@ pub(crate) fn program(words: &[Word]) -> Option<&str> {
     Some(name.rsplit('/').next().unwrap_or(name))
 }
 
-/// An edit that appends `addition` to a script that is a simple chain, after
-/// its last statement, joined the way the chain already joins commands (`&&`,
-/// or `;` under `set -e`) and in the continuation style the instruction
-/// already uses: single line, `cmd && \` then an indented line, or lines
-/// that start with the operator.
+/// An edit that appends `addition` after the last top-level statement of a
+/// script, joined the way the script already joins commands and in the
+/// continuation style the instruction already uses (single line, `cmd && \`
+/// then an indented line, or lines that start with the operator).
+///
+/// `X && addition` fails exactly when `X` fails, whatever list `X` is (`;`,
+/// `||`, pipes and compound commands bind tighter, or are earlier
+/// statements whose status never decided the RUN's), so for an addition that
+/// succeeds (a cleanup) the RUN succeeds and fails as before. `;` is used
+/// only where `set -e` already makes it mean the same. A script that does not
+/// parse cleanly, or ends in a background `&`, gets no edit.
 pub(crate) fn append_to_chain(
     document: &Document,
     instruction: &Instruction,
     script: &Script,
     addition: &str,
 ) -> Option<Edit> {
-    if !script.is_simple_chain() {
+    if script.has_errors {
         return None;
     }
-    let first = script.commands.first()?;
-    let last = script.commands.last()?;
-    let source = document.source();
-    let start = instruction
-        .logical
-        .to_source(first.range.start, Bias::Right);
-    let at = instruction
-        .logical
-        .to_source(script.end_of_statements, Bias::Left);
-    let op = if last.connector == Connector::Seq {
+    let first = *script.statements.first()?;
+    let last_statement = *script.statements.last()?;
+    let logical = instruction.logical.as_str();
+    let rest = logical[script.end_of_statements..script.range.end].trim_start();
+    if rest.starts_with('&') && !rest.starts_with("&&") {
+        return None;
+    }
+    let last = script
+        .commands
+        .iter()
+        .rev()
+        .find(|c| !c.nested && last_statement.contains_range(c.range));
+    let op = if last.is_some_and(|c| c.connector == Connector::Seq) && script.is_simple_chain() {
         ";"
     } else {
         "&&"
     };
-    let last_start = instruction.logical.to_source(last.range.start, Bias::Right);
+    let source = document.source();
+    let start = instruction.logical.to_source(first.start, Bias::Right);
+    let at = instruction
+        .logical
+        .to_source(script.end_of_statements, Bias::Left);
+    let last_start = instruction
+        .logical
+        .to_source(last_statement.start, Bias::Right);
     let line_start = source[..last_start].rfind('\n').map_or(0, |i| i + 1);
     if !source[start..at].contains('\n') || line_start <= start {
         let space = if op == ";" { "" } else { " " };
@@ -189,11 +205,48 @@ pub(crate) fn append_to_chain(
 /// True when RUN `b` directly follows RUN `a` in the same stage, with only
 /// blank lines between them.
 pub(crate) fn adjacent(document: &Document, a: &RunView<'_>, b: &RunView<'_>) -> bool {
-    a.stage == b.stage
-        && a.item < b.item
-        && document.items()[a.item + 1..b.item]
+    between(document, a, b).is_some_and(|comments| !comments)
+}
+
+/// When only blank lines and comments separate RUN `b` from RUN `a` in the
+/// same stage: whether there are comments.
+pub(crate) fn between(document: &Document, a: &RunView<'_>, b: &RunView<'_>) -> Option<bool> {
+    if a.stage != b.stage || a.item >= b.item {
+        return None;
+    }
+    let items = &document.items()[a.item + 1..b.item];
+    if !items
+        .iter()
+        .all(|i| matches!(i, Item::Blank(_) | Item::Comment(_)))
+    {
+        return None;
+    }
+    Some(items.iter().any(|i| matches!(i, Item::Comment(_))))
+}
+
+/// Why two RUNs that belong together cannot be merged exactly, if they cannot.
+pub(crate) fn merge_obstacle(
+    document: &Document,
+    a: &RunView<'_>,
+    b: &RunView<'_>,
+) -> Option<&'static str> {
+    if merge_runs(document, a, b).is_some() {
+        return None;
+    }
+    let flags = |v: &RunView<'_>| -> Vec<String> {
+        v.instruction
+            .command
+            .flags
             .iter()
-            .all(|i| matches!(i, Item::Blank(_)))
+            .map(|f| f.word.clone())
+            .collect()
+    };
+    Some(match (&a.form, &b.form) {
+        _ if between(document, a, b) == Some(true) => "a comment sits between them",
+        (RunForm::Shell(_), RunForm::Shell(_)) if flags(a) != flags(b) => "their flags differ",
+        (RunForm::Shell(_), RunForm::Shell(_)) => "the shell text is not a plain `&&` chain",
+        _ => "one of them is a heredoc or exec form",
+    })
 }
 
 /// `name` is set by an ENV (or an ARG, which RUN also sees) of the stage

@@ -249,6 +249,7 @@ impl Collector<'_> {
                 _ => words.push(self.word(child)),
             }
         }
+        let inner = self.inline_script(&words);
         self.commands.push(SimpleCommand {
             range: self.range(node),
             assignments,
@@ -257,6 +258,52 @@ impl Collector<'_> {
             nested,
         });
         self.last_end = node.end_byte();
+        // The commands of `sh -c '…'` are commands too, nested in this one.
+        if let Some(inner) = inner {
+            self.commands
+                .extend(inner.commands.into_iter().map(|mut c| {
+                    c.nested = true;
+                    if c.connector == Connector::Start {
+                        c.connector = Connector::Other;
+                    }
+                    c
+                }));
+        }
+    }
+
+    /// The script of `sh -c 'script'` (also bash, dash, ash), when the
+    /// quoted string's bytes are exactly its value, so offsets stay exact.
+    fn inline_script(&self, words: &[Word]) -> Option<Script> {
+        let name = words.first()?.literal.as_deref()?;
+        let name = name.rsplit('/').next().unwrap_or(name);
+        if !matches!(name, "sh" | "bash" | "dash" | "ash") {
+            return None;
+        }
+        let c = words.iter().position(|w| w.is("-c"))?;
+        let script = words.get(c + 1)?;
+        let literal = script.literal.as_deref()?;
+        let raw = script.range.slice_shifted(self.source, self.offset);
+        let quoted = raw.len() == literal.len() + 2
+            && (raw.starts_with('\'') || raw.starts_with('"'))
+            && raw[1..raw.len() - 1] == *literal;
+        if !quoted {
+            return None;
+        }
+        let local = TextRange::new(
+            script.range.start - self.offset + 1,
+            script.range.end - self.offset - 1,
+        );
+        let mut inner = parse_script(self.source, local);
+        for command in &mut inner.commands {
+            command.range = command.range.shifted(self.offset);
+            for w in &mut command.words {
+                w.range = w.range.shifted(self.offset);
+            }
+            for a in &mut command.assignments {
+                *a = a.shifted(self.offset);
+            }
+        }
+        Some(inner)
     }
 
     fn range(&self, node: Node<'_>) -> TextRange {
@@ -409,6 +456,29 @@ mod tests {
             "a && apt-get install -y x > /tmp/log 2>&1"
         );
         assert_eq!(s.commands[1].words.len(), 4);
+    }
+
+    #[test]
+    fn sh_c_scripts_are_seen_nested() {
+        let text = "sh -c 'apt-get update && apt-get install -y curl' && echo done";
+        let s = script(text);
+        let names: Vec<_> = s
+            .commands
+            .iter()
+            .map(|c| (c.name().unwrap().to_owned(), c.nested))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("sh".into(), false),
+                ("apt-get".into(), true),
+                ("apt-get".into(), true),
+                ("echo".into(), false)
+            ]
+        );
+        assert_eq!(s.commands[2].words[1].range.slice(text), "install");
+        // An escaped string is not looked into: offsets would not be exact.
+        assert_eq!(script("sh -c \"echo \\\"x\\\"\"").commands.len(), 1);
     }
 
     #[test]

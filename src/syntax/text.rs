@@ -32,6 +32,16 @@ impl TextRange {
         &text[self.start..self.end]
     }
 
+    /// The range moved `by` bytes to the right.
+    pub fn shifted(self, by: usize) -> Self {
+        Self::new(self.start + by, self.end + by)
+    }
+
+    /// The text of this range in `text`, which starts at offset `origin`.
+    pub fn slice_shifted(self, text: &str, origin: usize) -> &str {
+        &text[self.start - origin..self.end - origin]
+    }
+
     pub fn contains_range(self, other: TextRange) -> bool {
         self.start <= other.start && other.end <= self.end
     }

@@ -1,0 +1,5 @@
+FROM alpine:3.19
+RUN apk add \
+    # for downloads
+    curl \
+    git

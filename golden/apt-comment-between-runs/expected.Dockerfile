@@ -1,0 +1,4 @@
+FROM debian:bookworm
+RUN apt-get update
+# curl for the health check
+RUN apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*

@@ -1,0 +1,2 @@
+FROM debian:bookworm
+RUN apt-get update -q && apt-get install -qy --no-install-recommends curl && rm -rf /var/lib/apt/lists/*

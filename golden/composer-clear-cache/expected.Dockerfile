@@ -1,0 +1,5 @@
+FROM php:8.2-cli
+COPY --from=composer:2 /usr/bin/composer /usr/bin/composer
+WORKDIR /app
+COPY composer.json composer.lock ./
+RUN composer install --no-scripts --no-autoloader && composer clear-cache

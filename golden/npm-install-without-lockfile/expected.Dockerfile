@@ -1,0 +1,4 @@
+FROM node:18
+WORKDIR /app
+COPY package.json ./
+RUN npm install && npm cache clean --force

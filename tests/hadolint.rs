@@ -1,0 +1,139 @@
+//! hadolint as an oracle: for every golden case, the expected output carries
+//! none of the layer-hygiene findings the input had (DL3009, DL3019, DL3042,
+//! DL3060, DL3032, DL3036, DL3040, and DL3015 where the case enables unsafe
+//! fixes), and no finding of any kind more often than the input did.
+//!
+//! A case may keep a targeted finding only with a reason, in
+//! `golden/<case>/hadolint-allow` (`DL3009: why`); an allowance that no
+//! longer matches a remaining finding fails the test, so none go stale.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const TARGETED: [&str; 7] = [
+    "DL3009", "DL3019", "DL3042", "DL3060", "DL3032", "DL3036", "DL3040",
+];
+
+fn hadolint() -> Option<PathBuf> {
+    let path = std::env::var_os("DOCKSLIM_HADOLINT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| common::root().join(".venv/bin/hadolint"));
+    if Command::new(&path)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        return Some(path);
+    }
+    assert!(
+        std::env::var("DOCKSLIM_REQUIRE_ORACLES").as_deref() != Ok("1"),
+        "hadolint is required but {} does not run",
+        path.display()
+    );
+    eprintln!("skipping: no hadolint (set DOCKSLIM_HADOLINT)");
+    None
+}
+
+fn findings(hadolint: &Path, file: &Path) -> BTreeMap<String, usize> {
+    let output = Command::new(hadolint)
+        .args(["--no-fail", "--format", "json"])
+        .arg(file)
+        .output()
+        .expect("run hadolint");
+    let list: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}: {}",
+            file.display(),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    let mut counts = BTreeMap::new();
+    for finding in list {
+        *counts
+            .entry(finding["code"].as_str().unwrap().to_owned())
+            .or_insert(0) += 1;
+    }
+    counts
+}
+
+#[test]
+fn fixes_remove_hadolint_findings_and_add_none() {
+    let Some(hadolint) = hadolint() else { return };
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(common::root().join("golden"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("input.Dockerfile").is_file())
+        .collect();
+    cases.sort();
+    let mut problems = Vec::new();
+    let (mut before_total, mut after_total) = (BTreeMap::new(), BTreeMap::new());
+    for case in &cases {
+        let name = case.file_name().unwrap().to_string_lossy().to_string();
+        let unsafe_fixes = std::fs::read_to_string(case.join("args"))
+            .unwrap_or_default()
+            .contains("--unsafe-fixes");
+        let allowed: Vec<String> = std::fs::read_to_string(case.join("hadolint-allow"))
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| l.split(':').next())
+            .map(|c| c.trim().to_owned())
+            .filter(|c| !c.is_empty())
+            .collect();
+        let input = findings(&hadolint, &case.join("input.Dockerfile"));
+        let expected_path = case.join("expected.Dockerfile");
+        let output = if expected_path.exists() {
+            findings(&hadolint, &expected_path)
+        } else {
+            input.clone()
+        };
+        for (code, n) in &input {
+            *before_total.entry(code.clone()).or_insert(0) += n;
+        }
+        for (code, n) in &output {
+            *after_total.entry(code.clone()).or_insert(0) += n;
+        }
+        let mut targeted: Vec<&str> = TARGETED.to_vec();
+        if unsafe_fixes {
+            targeted.push("DL3015");
+        }
+        for code in targeted {
+            let had = input.get(code).copied().unwrap_or(0);
+            let has = output.get(code).copied().unwrap_or(0);
+            if had > 0 && has > 0 && !allowed.iter().any(|a| a == code) {
+                problems.push(format!(
+                    "{name}: {code} remains ({had} before, {has} after)"
+                ));
+            }
+        }
+        for code in &allowed {
+            if output.get(code).copied().unwrap_or(0) == 0 {
+                problems.push(format!(
+                    "{name}: hadolint-allow names {code}, which no longer remains"
+                ));
+            }
+        }
+        for (code, has) in &output {
+            let had = input.get(code).copied().unwrap_or(0);
+            if *has > had {
+                problems.push(format!(
+                    "{name}: new {code} finding ({had} before, {has} after)"
+                ));
+            }
+        }
+    }
+    eprintln!(
+        "hadolint findings over {} golden cases, before -> after:",
+        cases.len()
+    );
+    for (code, before) in &before_total {
+        eprintln!(
+            "  {code}: {before} -> {}",
+            after_total.get(code).copied().unwrap_or(0)
+        );
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
