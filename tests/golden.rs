@@ -101,15 +101,8 @@ fn run_case(case: &Path, bless: bool) -> Vec<String> {
 #[test]
 fn golden_cases() {
     let bless = std::env::var("DOCKSLIM_BLESS").as_deref() == Ok("1");
-    let dir = common::root().join("golden");
-    let mut cases: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.join("input.Dockerfile").is_file())
-        .collect();
-    cases.sort();
-    assert!(!cases.is_empty(), "no golden cases in {}", dir.display());
+    let cases = common::golden_cases();
+    assert!(!cases.is_empty(), "no golden cases");
     let problems: Vec<String> = cases.iter().flat_map(|c| run_case(c, bless)).collect();
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
     eprintln!("{} golden cases pass", cases.len());

@@ -10,32 +10,12 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 const TARGETED: [&str; 7] = [
     "DL3009", "DL3019", "DL3042", "DL3060", "DL3032", "DL3036", "DL3040",
 ];
-
-fn hadolint() -> Option<PathBuf> {
-    let path = std::env::var_os("DOCKSLIM_HADOLINT")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| common::root().join(".venv/bin/hadolint"));
-    if Command::new(&path)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-    {
-        return Some(path);
-    }
-    assert!(
-        std::env::var("DOCKSLIM_REQUIRE_ORACLES").as_deref() != Ok("1"),
-        "hadolint is required but {} does not run",
-        path.display()
-    );
-    eprintln!("skipping: no hadolint (set DOCKSLIM_HADOLINT)");
-    None
-}
 
 fn findings(hadolint: &Path, file: &Path) -> BTreeMap<String, usize> {
     let output = Command::new(hadolint)
@@ -61,14 +41,10 @@ fn findings(hadolint: &Path, file: &Path) -> BTreeMap<String, usize> {
 
 #[test]
 fn fixes_remove_hadolint_findings_and_add_none() {
-    let Some(hadolint) = hadolint() else { return };
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(common::root().join("golden"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.join("input.Dockerfile").is_file())
-        .collect();
-    cases.sort();
+    let Some(hadolint) = common::hadolint() else {
+        return;
+    };
+    let cases = common::golden_cases();
     let mut problems = Vec::new();
     let (mut before_total, mut after_total) = (BTreeMap::new(), BTreeMap::new());
     for case in &cases {

