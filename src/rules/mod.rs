@@ -2,6 +2,7 @@
 //! documentation next to its logic; the table below is the one place that
 //! lists them, in the order the pipeline runs them.
 
+mod bundler;
 mod cleanup;
 mod flags;
 mod merge;
@@ -90,6 +91,7 @@ pub static ALL: &[&Rule] = &[
     &npm_ci::RULE,
     &flags::GEM_NO_DOCUMENT,
     &flags::COMPOSER_NO_DEV,
+    &bundler::RULE,
     &merge::CONSECUTIVE_RUNS,
 ];
 

@@ -66,18 +66,25 @@ impl RunView<'_> {
 pub(crate) fn runs(document: &Document) -> Vec<RunView<'_>> {
     let mut views = Vec::new();
     let mut stage_index: Option<usize> = None;
+    let mut posix = true;
     for (item, entry) in document.items().iter().enumerate() {
         let Item::Instruction(instruction) = entry else {
             continue;
         };
         if instruction.keyword() == Keyword::From {
             stage_index = Some(stage_index.map_or(0, |s| s + 1));
+            posix = !is_windows_image(instruction);
+            continue;
+        }
+        if instruction.keyword() == Keyword::Shell {
+            posix = is_posix_shell(instruction);
             continue;
         }
         let Some(stage) = stage_index else {
             continue;
         };
-        if instruction.keyword() != Keyword::Run {
+        // RUN text for cmd or PowerShell is not shell text these rules understand.
+        if instruction.keyword() != Keyword::Run || !posix {
             continue;
         }
         let form = if instruction.command.is_exec_form() {
@@ -98,6 +105,26 @@ pub(crate) fn runs(document: &Document) -> Vec<RunView<'_>> {
         });
     }
     views
+}
+
+/// Windows base images run RUN with `cmd /S /C`.
+fn is_windows_image(from: &Instruction) -> bool {
+    from.from_image().is_some_and(|image| {
+        let path = image.path.to_ascii_lowercase();
+        path.contains("windows") || path.contains("nanoserver") || path.contains("servercore")
+    })
+}
+
+/// `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` keeps POSIX shell text;
+/// `SHELL ["powershell", …]` or `["cmd", …]` does not.
+fn is_posix_shell(shell: &Instruction) -> bool {
+    let crate::syntax::Body::Exec(args) = &shell.command.body else {
+        return false;
+    };
+    args.first().is_some_and(|a| {
+        let name = a.value.rsplit('/').next().unwrap_or(&a.value);
+        matches!(name, "sh" | "bash" | "dash" | "ash" | "zsh" | "ksh")
+    })
 }
 
 /// The words of a command after wrappers that only run it: `sudo [-opts]`,
