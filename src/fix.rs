@@ -110,6 +110,8 @@ pub struct Diagnostic {
     pub message: String,
     pub range: TextRange,
     pub fix: Option<Fix>,
+    /// Estimated size saving of the fix, in MB (compressed), where known.
+    pub saving_mb: Option<u32>,
 }
 
 impl Diagnostic {
@@ -119,6 +121,7 @@ impl Diagnostic {
             message: message.into(),
             range,
             fix: None,
+            saving_mb: None,
         }
     }
 

@@ -9,6 +9,7 @@ pub mod apply;
 pub mod cli;
 pub mod context;
 pub mod fix;
+pub mod images;
 pub mod rules;
 pub mod settings;
 pub mod syntax;

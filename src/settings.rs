@@ -1,7 +1,9 @@
 //! What a run is allowed to do: which rules run and which fixes apply.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
+use crate::images::BaseImages;
 use crate::rules::{self, Rule};
 
 #[derive(Clone, Debug)]
@@ -11,6 +13,10 @@ pub struct Settings {
     pub unsafe_fixes: bool,
     /// Cap on fix rounds; reaching it means the rules do not converge.
     pub max_rounds: usize,
+    /// The base-image table: the user's entries, then the built-in ones.
+    pub images: Arc<BaseImages>,
+    /// Base-image profiles in use (`alpine`).
+    pub profiles: Vec<String>,
 }
 
 impl Default for Settings {
@@ -19,6 +25,8 @@ impl Default for Settings {
             rules: RuleSelection::all(),
             unsafe_fixes: false,
             max_rounds: 20,
+            images: BaseImages::builtin(),
+            profiles: Vec::new(),
         }
     }
 }

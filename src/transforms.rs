@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 use crate::rules;
-use crate::syntax::{LineCol, LineIndex};
+use crate::syntax::LineCol;
 
 const BUILTIN_PACKAGE_MANAGERS: &str = include_str!("../transforms/package-managers.yaml");
 const BUILTIN_PACKAGE_MANAGERS_PATH: &str = "transforms/package-managers.yaml";
@@ -23,6 +23,52 @@ pub struct TableError {
     /// Byte offset of `at` in the table's text, for a snippet.
     pub offset: usize,
     pub message: String,
+}
+
+/// Errors at a place in a YAML table.
+pub(crate) mod located {
+    use super::TableError;
+    use crate::syntax::LineIndex;
+
+    /// An error at 1-based `line` and character `col`.
+    pub fn at_line_col(path: &str, text: &str, line: u64, col: u64, message: String) -> TableError {
+        let index = LineIndex::new(text);
+        let line = (line.max(1) - 1) as usize;
+        let start = index.line_range(text, line).start;
+        let offset = text[start..]
+            .char_indices()
+            .nth(col.max(1) as usize - 1)
+            .map_or(text.len(), |(i, _)| start + i);
+        TableError {
+            path: path.to_owned(),
+            at: index.line_col(text, offset),
+            offset,
+            message,
+        }
+    }
+
+    pub fn at(
+        path: &str,
+        text: &str,
+        location: &serde_saphyr::Location,
+        message: String,
+    ) -> TableError {
+        at_line_col(path, text, location.line(), location.column(), message)
+    }
+
+    /// A deserialization error, with serde-saphyr's own snippet left out
+    /// (the command line prints one with the table's path).
+    pub fn from_yaml(path: &str, text: &str, error: &serde_saphyr::Error) -> TableError {
+        let (line, col) = error.location().map_or((1, 1), |l| (l.line(), l.column()));
+        let rendered = error.to_string();
+        let first = rendered.lines().next().unwrap_or_default();
+        // "error: line 3 column 5: unknown field …" → "unknown field …"
+        let message = first
+            .split_once(": ")
+            .and_then(|(_, rest)| rest.split_once(": ").map(|(_, m)| m))
+            .unwrap_or(first);
+        at_line_col(path, text, line, col, message.to_owned())
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -117,35 +163,10 @@ pub struct CommandPattern {
 impl PackageManagers {
     /// Parses and checks a table. `path` is only used in messages.
     pub fn load(path: &str, text: &str) -> Result<Self, TableError> {
-        let at = |line: u64, col: u64, message: String| {
-            let index = LineIndex::new(text);
-            let line = (line.max(1) - 1) as usize;
-            let start = index.line_range(text, line).start;
-            let offset = text[start..]
-                .char_indices()
-                .nth(col.max(1) as usize - 1)
-                .map_or(text.len(), |(i, _)| start + i);
-            TableError {
-                path: path.to_owned(),
-                at: index.line_col(text, offset),
-                offset,
-                message,
-            }
-        };
-        let table: PackageManagers = serde_saphyr::from_str(text).map_err(|e| {
-            let (line, col) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-            let rendered = e.to_string();
-            let first = rendered.lines().next().unwrap_or_default();
-            // "error: line 3 column 5: unknown field …" → "unknown field …"
-            let message = first
-                .split_once(": ")
-                .and_then(|(_, rest)| rest.split_once(": ").map(|(_, m)| m))
-                .unwrap_or(first);
-            at(line, col, message.to_owned())
-        })?;
-        let spanned_error = |s: &Spanned<String>, message: String| {
-            at(s.referenced.line(), s.referenced.column(), message)
-        };
+        let table: PackageManagers =
+            serde_saphyr::from_str(text).map_err(|e| located::from_yaml(path, text, &e))?;
+        let spanned_error =
+            |s: &Spanned<String>, message: String| located::at(path, text, &s.referenced, message);
         let mut names = Vec::new();
         for manager in &table.managers {
             if names.contains(&manager.name.value) {

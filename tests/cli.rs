@@ -10,11 +10,10 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use predicates::str::contains;
 
-const DIRTY: &str =
-    "FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n";
-const FIXED: &str = "FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\n";
-const CLEAN: &str = "FROM debian:bookworm\nCMD [\"bash\"]\n";
-const UNSAFE_ONLY: &str = "FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nWORKDIR /src\nRUN apt-get install -y --no-install-recommends git && rm -rf /var/lib/apt/lists/*\n";
+const DIRTY: &str = "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n";
+const FIXED: &str = "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\n";
+const CLEAN: &str = "FROM debian:bookworm-slim\nCMD [\"bash\"]\n";
+const UNSAFE_ONLY: &str = "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nWORKDIR /src\nRUN apt-get install -y --no-install-recommends git && rm -rf /var/lib/apt/lists/*\n";
 
 fn dockslim() -> Command {
     Command::cargo_bin("dockslim").unwrap()
@@ -98,7 +97,7 @@ fn diff_applies_with_git_apply_and_patch() {
         ),
         (
             "svc/Containerfile",
-            "FROM debian:bookworm\nRUN apt-get install -y --no-install-recommends make",
+            "FROM debian:bookworm-slim\nRUN apt-get install -y --no-install-recommends make",
         ),
     ]);
     let out = dockslim()
@@ -150,7 +149,7 @@ fn diff_applies_with_git_apply_and_patch() {
         );
         assert_eq!(
             read(copy.path().join("svc/Containerfile")),
-            "FROM debian:bookworm\nRUN apt-get install -y --no-install-recommends make && rm -rf /var/lib/apt/lists/*",
+            "FROM debian:bookworm-slim\nRUN apt-get install -y --no-install-recommends make && rm -rf /var/lib/apt/lists/*",
             "{tool}"
         );
     }
@@ -247,12 +246,12 @@ fn write_refuses_a_read_only_file() {
 
 #[test]
 fn write_keeps_crlf_and_missing_final_newline() {
-    let crlf = "FROM debian:bookworm\r\nRUN apt-get update && apt-get install -y --no-install-recommends curl\r\n";
+    let crlf = "FROM debian:bookworm-slim\r\nRUN apt-get update && apt-get install -y --no-install-recommends curl\r\n";
     let dir = dir_with(&[
         ("a.Dockerfile", crlf),
         (
             "b.dockerfile",
-            "FROM debian:bookworm\nRUN apt-get install -y --no-install-recommends x",
+            "FROM debian:bookworm-slim\nRUN apt-get install -y --no-install-recommends x",
         ),
     ]);
     dockslim()
@@ -262,11 +261,11 @@ fn write_keeps_crlf_and_missing_final_newline() {
         .code(1);
     assert_eq!(
         read(dir.path().join("a.Dockerfile")),
-        "FROM debian:bookworm\r\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\r\n"
+        "FROM debian:bookworm-slim\r\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\r\n"
     );
     assert_eq!(
         read(dir.path().join("b.dockerfile")),
-        "FROM debian:bookworm\nRUN apt-get install -y --no-install-recommends x && rm -rf /var/lib/apt/lists/*"
+        "FROM debian:bookworm-slim\nRUN apt-get install -y --no-install-recommends x && rm -rf /var/lib/apt/lists/*"
     );
 }
 
@@ -459,4 +458,40 @@ fn help_and_version_exit_0() {
         .assert()
         .code(0)
         .stdout(contains("dockslim"));
+}
+
+#[test]
+fn a_bad_mapping_table_is_an_error_with_its_location() {
+    let dir = dir_with(&[
+        ("Dockerfile", "FROM node:18\nCMD [\"node\"]\n"),
+        (
+            "maps.yaml",
+            "images:\n  - match: \"node:{v}\"\n    too: \"x\"\n",
+        ),
+        (
+            "unknown.yaml",
+            "images:\n  - {match: \"node:{v}\", to: \"node:{w}\", role: runtime, reason: r, differs: d, size_mb: [1, 0]}\n",
+        ),
+    ]);
+    dockslim()
+        .current_dir(dir.path())
+        .args(["fix", "--mappings", "maps.yaml", "Dockerfile"])
+        .assert()
+        .code(2)
+        .stderr(
+            contains("error: maps.yaml:3:5: unknown field `too`")
+                .and(contains("3 |     too: \"x\"")),
+        );
+    dockslim()
+        .current_dir(dir.path())
+        .args(["fix", "--mappings", "unknown.yaml", "Dockerfile"])
+        .assert()
+        .code(2)
+        .stderr(contains("unknown.yaml:2:").and(contains("`{w}` is not captured")));
+    dockslim()
+        .current_dir(dir.path())
+        .args(["fix", "--mappings", "missing.yaml", "Dockerfile"])
+        .assert()
+        .code(2)
+        .stderr(contains("error: missing.yaml:"));
 }

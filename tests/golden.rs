@@ -19,13 +19,20 @@ use dockslim::{Context, fix_source, syntax};
 fn settings_for(case: &Path) -> Settings {
     let args = std::fs::read_to_string(case.join("args")).unwrap_or_default();
     let mut argv = vec!["dockslim".to_owned(), "fix".to_owned()];
-    argv.extend(args.split_whitespace().map(str::to_owned));
+    // Paths in `args` are relative to the case folder.
+    argv.extend(args.split_whitespace().map(|a| {
+        if case.join(a).is_file() {
+            case.join(a).display().to_string()
+        } else {
+            a.to_owned()
+        }
+    }));
     let cli =
         Cli::try_parse_from(&argv).unwrap_or_else(|e| panic!("{}: bad args: {e}", case.display()));
     let Command::Fix(fix_args) = cli.command else {
         unreachable!()
     };
-    let mut settings = settings_from_args(&fix_args).unwrap();
+    let mut settings = settings_from_args(&fix_args).unwrap_or_else(|e| panic!("{}", e.render()));
     // A low cap: a case that needs more rounds than this has a rule that oscillates.
     settings.max_rounds = 5;
     settings

@@ -66,6 +66,19 @@ pub struct FixArgs {
     /// Rules not to run, as for --select.
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub ignore: Vec<String>,
+
+    /// A base-image table of your own (same format as
+    /// transforms/base-images.yaml); its entries go before the built-in ones.
+    #[arg(long, value_name = "FILE")]
+    pub mappings: Option<PathBuf>,
+
+    /// Use only the table given with --mappings, not the built-in one.
+    #[arg(long, requires = "mappings")]
+    pub no_builtin: bool,
+
+    /// Enable a base-image profile: `alpine` allows alpine targets (musl).
+    #[arg(long, value_name = "NAME", value_parser = ["alpine"])]
+    pub profile: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -14,9 +14,11 @@ use rayon::prelude::*;
 use crate::apply::{Outcome, fix_source};
 use crate::context::Context;
 use crate::fix::Applicability;
+use crate::images::BaseImages;
 use crate::rules;
 use crate::settings::{RuleSelection, Settings, UnknownSelector};
 use crate::syntax::{LineIndex, ParseError};
+use crate::transforms::TableError;
 use args::{Cli, Command, FixArgs, Mode};
 use walk::Input;
 
@@ -136,20 +138,56 @@ fn process(input: &Input, stdin: &Option<String>, settings: &Settings) -> FileRe
     }
 }
 
+/// Why the settings a command line asks for cannot be made.
+#[derive(Debug)]
+pub enum SettingsError {
+    Selector(UnknownSelector),
+    Unreadable { path: String, message: String },
+    Table { text: String, error: TableError },
+}
+
+impl SettingsError {
+    /// The message for the terminal, with a snippet for table errors.
+    pub fn render(&self) -> String {
+        match self {
+            SettingsError::Selector(e) => format!("error: {e}\n"),
+            SettingsError::Unreadable { path, message } => format!("error: {path}: {message}\n"),
+            SettingsError::Table { text, error } => {
+                output::error_with_snippet(&error.path, text, error.offset, &error.message)
+            }
+        }
+    }
+}
+
 /// The settings that `dockslim fix` flags ask for.
-pub fn settings_from_args(args: &FixArgs) -> Result<Settings, UnknownSelector> {
-    Ok(Settings {
-        rules: RuleSelection::from_selectors(&args.select, &args.ignore)?,
+pub fn settings_from_args(args: &FixArgs) -> Result<Settings, SettingsError> {
+    let mut settings = Settings {
+        rules: RuleSelection::from_selectors(&args.select, &args.ignore)
+            .map_err(SettingsError::Selector)?,
         unsafe_fixes: args.unsafe_fixes,
+        profiles: args.profile.clone(),
         ..Settings::default()
-    })
+    };
+    if let Some(path) = &args.mappings {
+        let label = walk::normalize(path).display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| SettingsError::Unreadable {
+            path: label.clone(),
+            message: e.to_string(),
+        })?;
+        let user = BaseImages::load(&label, &text)
+            .map_err(|error| SettingsError::Table { text, error })?;
+        let builtin = BaseImages::builtin();
+        let builtin = (!args.no_builtin).then_some(builtin.as_ref());
+        settings.images = std::sync::Arc::new(BaseImages::overlaid(user, builtin));
+    }
+    Ok(settings)
 }
 
 fn fix(args: &FixArgs) -> io::Result<Status> {
     let settings = match settings_from_args(args) {
         Ok(settings) => settings,
         Err(err) => {
-            eprintln!("error: {err}");
+            eprint!("{}", err.render());
             return Ok(Status::Error);
         }
     };

@@ -2,6 +2,7 @@
 //! documentation next to its logic; the table below is the one place that
 //! lists them, in the order the pipeline runs them.
 
+mod base_image;
 mod bundler;
 mod cleanup;
 mod flags;
@@ -93,6 +94,7 @@ pub static ALL: &[&Rule] = &[
     &flags::COMPOSER_NO_DEV,
     &bundler::RULE,
     &merge::CONSECUTIVE_RUNS,
+    &base_image::RULE,
 ];
 
 /// Finds a rule by code or name, case-insensitively.

@@ -1,0 +1,5 @@
+ARG BASE=node:18-slim
+FROM ${BASE}
+COPY . /app
+WORKDIR /app
+CMD ["node", "server.js"]

@@ -1,0 +1,6 @@
+FROM debian:bookworm-slim AS tools
+RUN echo build
+
+FROM debian:12-slim
+COPY --from=tools /etc/os-release /os-release
+CMD ["cat", "/os-release"]

@@ -1,0 +1,4 @@
+FROM node:18
+COPY . /app
+WORKDIR /app
+CMD ["node", "server.js"]

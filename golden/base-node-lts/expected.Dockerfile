@@ -1,0 +1,4 @@
+FROM node:lts-slim
+COPY . /app
+WORKDIR /app
+CMD ["node", "server.js"]

@@ -1,0 +1,4 @@
+FROM quay.io/someorg/node:18
+COPY . /app
+WORKDIR /app
+CMD ["node", "server.js"]

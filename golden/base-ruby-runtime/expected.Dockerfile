@@ -1,0 +1,4 @@
+FROM ruby:3.3-slim
+WORKDIR /app
+COPY . .
+CMD ["ruby", "app.rb"]

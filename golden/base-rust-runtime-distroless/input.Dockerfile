@@ -1,0 +1,8 @@
+FROM rust:1.77 AS build
+WORKDIR /src
+COPY . .
+RUN cargo build --release
+
+FROM rust:1.77
+COPY --from=build /src/target/release/app /usr/local/bin/app
+ENTRYPOINT ["/usr/local/bin/app"]

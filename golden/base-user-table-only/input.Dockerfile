@@ -1,0 +1,3 @@
+FROM python:3.11
+COPY . /app
+CMD ["python", "/app/app.py"]

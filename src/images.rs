@@ -1,0 +1,428 @@
+//! The base-image table (`transforms/base-images.yaml`): tag patterns with
+//! placeholders, matching against parsed image references, and the
+//! replacement reference.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use crate::syntax::ImageRef;
+use crate::transforms::{TableError, located};
+
+const BUILTIN: &str = include_str!("../transforms/base-images.yaml");
+const BUILTIN_PATH: &str = "transforms/base-images.yaml";
+
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    Runtime,
+    Builder,
+    Any,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum Condition {
+    NoCompile,
+    SlimTools,
+    NoShell,
+    NoBuild,
+    NoPackages,
+}
+
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Safety {
+    Safe,
+    #[default]
+    Unsafe,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEntry {
+    #[serde(rename = "match")]
+    pattern: Spanned<String>,
+    to: Spanned<String>,
+    role: Role,
+    #[serde(default)]
+    when: Vec<Condition>,
+    #[serde(default)]
+    profile: Option<String>,
+    #[serde(default)]
+    safety: Safety,
+    reason: String,
+    differs: String,
+    size_mb: [u32; 2],
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTable {
+    images: Vec<RawEntry>,
+}
+
+/// A reference pattern: an image name and a tag made of literal pieces and
+/// placeholders.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pattern {
+    /// Canonical image name (see [`ImageRef::canonical_name`]).
+    pub name: String,
+    tag: Vec<Piece>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Piece {
+    Literal(String),
+    Placeholder(String),
+}
+
+impl Pattern {
+    fn parse(text: &str) -> Result<Pattern, String> {
+        let image = ImageRef::parse(text, crate::syntax::TextRange::default());
+        if image.digest.is_some() || image.has_variables() {
+            return Err(format!(
+                "`{text}` must be IMAGE:TAG without a digest or variables"
+            ));
+        }
+        let tag = image.tag.clone().unwrap_or_else(|| "latest".to_owned());
+        let mut pieces = Vec::new();
+        let mut rest = tag.as_str();
+        while !rest.is_empty() {
+            if let Some(after) = rest.strip_prefix('{') {
+                let close = after
+                    .find('}')
+                    .ok_or_else(|| format!("unclosed `{{` in `{text}`"))?;
+                let name = &after[..close];
+                if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                    return Err(format!("bad placeholder `{{{name}}}` in `{text}`"));
+                }
+                if matches!(pieces.last(), Some(Piece::Placeholder(_))) {
+                    return Err(format!(
+                        "two placeholders must be separated by text in `{text}`"
+                    ));
+                }
+                pieces.push(Piece::Placeholder(name.to_owned()));
+                rest = &after[close + 1..];
+            } else {
+                let end = rest.find('{').unwrap_or(rest.len());
+                pieces.push(Piece::Literal(rest[..end].to_owned()));
+                rest = &rest[end..];
+            }
+        }
+        Ok(Pattern {
+            name: image.canonical_name(),
+            tag: pieces,
+        })
+    }
+
+    fn placeholders(&self) -> impl Iterator<Item = &str> {
+        self.tag.iter().filter_map(|p| match p {
+            Piece::Placeholder(name) => Some(name.as_str()),
+            Piece::Literal(_) => None,
+        })
+    }
+
+    /// Matches a tag, returning the placeholder values.
+    pub fn match_tag(&self, tag: &str) -> Option<BTreeMap<String, String>> {
+        let mut values = BTreeMap::new();
+        match_pieces(&self.tag, tag, &mut values).then_some(values)
+    }
+
+    /// The tag with placeholders filled in.
+    fn render_tag(&self, values: &BTreeMap<String, String>) -> String {
+        self.tag
+            .iter()
+            .map(|p| match p {
+                Piece::Literal(text) => text.clone(),
+                Piece::Placeholder(name) => values.get(name).cloned().unwrap_or_default(),
+            })
+            .collect()
+    }
+}
+
+/// Debian releases the official images are built on; `{codename}` matches
+/// only these, so `slim` or `alpine` never pass for one.
+const DEBIAN_CODENAMES: [&str; 6] = [
+    "stretch", "buster", "bullseye", "bookworm", "trixie", "forky",
+];
+
+fn placeholder_accepts(name: &str, value: &str) -> bool {
+    if value.is_empty() {
+        return false;
+    }
+    if name == "codename" {
+        return DEBIAN_CODENAMES.contains(&value);
+    }
+    // A version: digits, optionally dotted (18, 3.11, 1.22.1).
+    value
+        .split('.')
+        .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_digit()))
+}
+
+fn match_pieces(pieces: &[Piece], text: &str, values: &mut BTreeMap<String, String>) -> bool {
+    match pieces.split_first() {
+        None => text.is_empty(),
+        Some((Piece::Literal(lit), rest)) => text
+            .strip_prefix(lit.as_str())
+            .is_some_and(|after| match_pieces(rest, after, values)),
+        Some((Piece::Placeholder(name), rest)) => {
+            // Try every split, longest value first; placeholders are short.
+            for end in (1..=text.len()).rev() {
+                if !text.is_char_boundary(end) || !placeholder_accepts(name, &text[..end]) {
+                    continue;
+                }
+                if let Some(previous) = values.get(name)
+                    && previous != &text[..end]
+                {
+                    continue;
+                }
+                let inserted = values
+                    .insert(name.clone(), text[..end].to_owned())
+                    .is_none();
+                if match_pieces(rest, &text[end..], values) {
+                    return true;
+                }
+                if inserted {
+                    values.remove(name);
+                }
+            }
+            false
+        }
+    }
+}
+
+/// One row of the table.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub from: Pattern,
+    pub from_text: String,
+    pub to: Pattern,
+    /// The replacement's image as written in the table (registry included).
+    pub to_image: String,
+    pub role: Role,
+    pub when: Vec<Condition>,
+    pub profile: Option<String>,
+    pub safety: Safety,
+    pub reason: String,
+    pub differs: String,
+    pub size_mb: [u32; 2],
+    /// Where the entry is, for messages: `file:line`.
+    pub origin: String,
+}
+
+impl Entry {
+    /// The replacement for a reference this entry matches, keeping the
+    /// registry prefix the user wrote when the image stays the same.
+    pub fn replacement(&self, image: &ImageRef, values: &BTreeMap<String, String>) -> String {
+        let tag = self.to.render_tag(values);
+        if self.to.name == self.from.name {
+            let written_name = image.text.split('@').next().unwrap_or(&image.text);
+            let name = match &image.tag {
+                Some(old) => &written_name[..written_name.len() - old.len() - 1],
+                None => written_name,
+            };
+            return format!("{name}:{tag}");
+        }
+        if tag == "latest" {
+            self.to_image.clone()
+        } else {
+            format!("{}:{tag}", self.to_image)
+        }
+    }
+
+    pub fn saving_mb(&self) -> u32 {
+        self.size_mb[0].saturating_sub(self.size_mb[1])
+    }
+}
+
+/// The table: user entries first, then the built-in ones.
+#[derive(Clone, Debug, Default)]
+pub struct BaseImages {
+    pub entries: Vec<Entry>,
+}
+
+impl BaseImages {
+    pub fn load(path: &str, text: &str) -> Result<Self, TableError> {
+        let raw: RawTable =
+            serde_saphyr::from_str(text).map_err(|e| located::from_yaml(path, text, &e))?;
+        let mut entries = Vec::new();
+        for row in raw.images {
+            let at = |s: &Spanned<String>, message: String| {
+                located::at(path, text, &s.referenced, message)
+            };
+            let from = Pattern::parse(&row.pattern.value).map_err(|m| at(&row.pattern, m))?;
+            let to = Pattern::parse(&row.to.value).map_err(|m| at(&row.to, m))?;
+            let known: Vec<&str> = from.placeholders().collect();
+            if let Some(unknown) = to.placeholders().find(|p| !known.contains(p)) {
+                return Err(at(
+                    &row.to,
+                    format!("`{{{unknown}}}` is not captured by `{}`", row.pattern.value),
+                ));
+            }
+            if row.profile.as_deref().is_some_and(|p| p != "alpine") {
+                return Err(at(
+                    &row.pattern,
+                    format!("unknown profile `{}`", row.profile.unwrap_or_default()),
+                ));
+            }
+            let to_image = row
+                .to
+                .value
+                .rsplit_once(':')
+                .filter(|(_, t)| !t.contains('/'));
+            let to_image = to_image.map_or(row.to.value.clone(), |(image, _)| image.to_owned());
+            entries.push(Entry {
+                origin: format!("{path}:{}", row.pattern.referenced.line()),
+                from_text: row.pattern.value,
+                from,
+                to,
+                to_image,
+                role: row.role,
+                when: row.when,
+                profile: row.profile,
+                safety: row.safety,
+                reason: row.reason,
+                differs: row.differs,
+                size_mb: row.size_mb,
+            });
+        }
+        Ok(Self { entries })
+    }
+
+    pub fn builtin() -> Arc<BaseImages> {
+        static TABLE: OnceLock<Arc<BaseImages>> = OnceLock::new();
+        TABLE
+            .get_or_init(|| {
+                Arc::new(
+                    BaseImages::load(BUILTIN_PATH, BUILTIN)
+                        .unwrap_or_else(|e| panic!("the built-in table is invalid: {e}")),
+                )
+            })
+            .clone()
+    }
+
+    /// `user` entries first, then `self`'s.
+    pub fn overlaid(user: BaseImages, builtin: Option<&BaseImages>) -> BaseImages {
+        let mut entries = user.entries;
+        if let Some(builtin) = builtin {
+            entries.extend(builtin.entries.iter().cloned());
+        }
+        BaseImages { entries }
+    }
+
+    /// Entries that match `image`, exact names first, in table order.
+    pub fn candidates<'t>(
+        &'t self,
+        image: &ImageRef,
+    ) -> Vec<(&'t Entry, BTreeMap<String, String>)> {
+        let name = image.canonical_name();
+        let tag = image.tag.clone().unwrap_or_else(|| "latest".to_owned());
+        let mut found: Vec<(&Entry, BTreeMap<String, String>)> = self
+            .entries
+            .iter()
+            .filter(|e| e.from.name == name)
+            .filter_map(|e| e.from.match_tag(&tag).map(|values| (e, values)))
+            .collect();
+        // A literal tag is an exact match and beats a pattern.
+        found.sort_by_key(|(e, _)| e.from.placeholders().count() > 0);
+        found
+    }
+
+    /// Entries that can never be chosen: an earlier entry with the same
+    /// image, role and profile, no conditions, matches every tag they match.
+    /// Sample tags stand in for the placeholders.
+    pub fn shadowed(&self) -> Vec<(String, String)> {
+        let samples = ["18", "3.11", "1.22.1", "17"];
+        let codenames = ["bookworm", "bullseye"];
+        let mut problems = Vec::new();
+        for (j, later) in self.entries.iter().enumerate() {
+            let mut tags = vec![String::new()];
+            for piece in &later.from.tag {
+                let options: Vec<String> = match piece {
+                    Piece::Literal(text) => vec![text.clone()],
+                    Piece::Placeholder(name) if name == "codename" => {
+                        codenames.iter().map(|s| s.to_string()).collect()
+                    }
+                    Piece::Placeholder(_) => samples.iter().map(|s| s.to_string()).collect(),
+                };
+                tags = tags
+                    .iter()
+                    .flat_map(|t| options.iter().map(move |o| format!("{t}{o}")))
+                    .collect();
+            }
+            for earlier in &self.entries[..j] {
+                let same_scope = earlier.from.name == later.from.name
+                    && earlier.profile == later.profile
+                    && (earlier.role == later.role || earlier.role == Role::Any)
+                    && earlier.when.iter().all(|c| later.when.contains(c));
+                if same_scope && tags.iter().all(|t| earlier.from.match_tag(t).is_some()) {
+                    problems.push((later.origin.clone(), earlier.origin.clone()));
+                }
+            }
+        }
+        problems
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::TextRange;
+
+    fn image(text: &str) -> ImageRef {
+        ImageRef::parse(text, TextRange::new(0, text.len()))
+    }
+
+    #[test]
+    fn patterns_capture_versions() {
+        let p = Pattern::parse("maven:{maven}-eclipse-temurin-{java}").unwrap();
+        let v = p.match_tag("3.9.6-eclipse-temurin-17").unwrap();
+        assert_eq!((v["maven"].as_str(), v["java"].as_str()), ("3.9.6", "17"));
+        assert!(p.match_tag("3.9-eclipse-temurin").is_none());
+        let p = Pattern::parse("node:{version}-{codename}").unwrap();
+        assert!(p.match_tag("18-bookworm").is_some());
+        assert!(p.match_tag("18-bookworm-slim").is_none());
+        assert!(p.match_tag("18-slim").is_none(), "slim is not a codename");
+        assert!(
+            p.match_tag("18-alpine").is_none(),
+            "alpine is not a codename"
+        );
+        assert!(p.match_tag("18").is_none());
+    }
+
+    #[test]
+    fn replacement_keeps_the_registry_prefix() {
+        let table = BaseImages::builtin();
+        for (from, to) in [
+            ("node:18", "node:18-slim"),
+            (
+                "docker.io/library/node:18.20.1",
+                "docker.io/library/node:18.20.1-slim",
+            ),
+            ("node:20-bookworm", "node:20-bookworm-slim"),
+            ("python:3.11-bullseye", "python:3.11-slim-bullseye"),
+            ("maven:3.9-eclipse-temurin-17", "eclipse-temurin:17-jre"),
+            ("golang:1.22", "gcr.io/distroless/static-debian12:nonroot"),
+            (
+                "mcr.microsoft.com/dotnet/sdk:8.0",
+                "mcr.microsoft.com/dotnet/aspnet:8.0",
+            ),
+        ] {
+            let img = image(from);
+            let (entry, values) = table
+                .candidates(&img)
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| panic!("{from}"));
+            assert_eq!(entry.replacement(&img, &values), to);
+        }
+        assert!(table.candidates(&image("node:18-slim")).is_empty());
+        assert!(
+            table.candidates(&image("quay.io/node:18")).is_empty(),
+            "other registries are not touched"
+        );
+    }
+}
