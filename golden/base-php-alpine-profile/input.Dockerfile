@@ -1,0 +1,4 @@
+FROM php:8.2-cli
+WORKDIR /app
+COPY . .
+CMD ["php", "index.php"]
