@@ -1,15 +1,57 @@
 //! The build context: the directory a Dockerfile is built from. It is read
 //! once, by the command line, so rules can ask "is there a
 //! package-lock.json?" without touching the file system themselves.
+//!
+//! What is read: the names at the top of the context, the names in the
+//! folders the Dockerfile's COPY/ADD sources point at (and a few tool
+//! folders such as `.yarn`), and the text of small files rules look into
+//! (manifests, requirements files, `.dockerignore`).
 
-use std::collections::BTreeSet;
-use std::path::Path;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Component, Path};
+
+use crate::syntax::{Document, Keyword};
+
+/// Files up to this size are read when a rule may look into them.
+const MAX_TEXT: u64 = 64 * 1024;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Context {
-    /// File and directory names at the top of the context; `None` when the
-    /// context is unknown (standard input, or an unreadable directory).
-    entries: Option<BTreeSet<String>>,
+    /// Folder (relative, `""` for the root) → its entries, `/`-suffixed for folders.
+    dirs: Option<BTreeMap<String, BTreeSet<String>>>,
+    texts: BTreeMap<String, String>,
+}
+
+/// Names whose text rules read.
+fn wanted_text(name: &str) -> bool {
+    name.ends_with(".txt")
+        || name.ends_with(".in")
+        || matches!(
+            name,
+            "package.json" | "pom.xml" | ".dockerignore" | "pyproject.toml"
+        )
+}
+
+fn join(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
+/// A relative path inside the context, without `..`, as `a/b`.
+fn clean_relative(path: &str) -> Option<String> {
+    let path = Path::new(path);
+    let mut parts = Vec::new();
+    for component in path.components() {
+        match component {
+            Component::Normal(part) => parts.push(part.to_str()?.to_owned()),
+            Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    Some(parts.join("/"))
 }
 
 impl Context {
@@ -18,34 +60,184 @@ impl Context {
         Self::default()
     }
 
+    pub fn is_known(&self) -> bool {
+        self.dirs.is_some()
+    }
+
+    /// Reads the context at `root` for `document`: the top, the folders its
+    /// COPY/ADD sources name, tool folders, and the small files rules read.
+    pub fn for_document(root: &Path, document: Option<&Document>) -> std::io::Result<Self> {
+        let mut wanted: BTreeSet<String> =
+            ["".to_owned(), ".yarn".to_owned(), ".mvn".to_owned()].into();
+        if let Some(document) = document {
+            for instruction in document.instructions() {
+                if !matches!(instruction.keyword(), Keyword::Copy | Keyword::Add)
+                    || instruction.flag("from").is_some()
+                {
+                    continue;
+                }
+                let words = instruction.words();
+                for word in words.iter().take(words.len().saturating_sub(1)) {
+                    let text = instruction.text(*word);
+                    if text.contains(['*', '?', '[', '$']) || text.contains("://") {
+                        continue;
+                    }
+                    if let Some(path) = clean_relative(text) {
+                        wanted.insert(path);
+                    }
+                }
+            }
+        }
+        // Top-level folders too, one level down (requirements/, config/ …),
+        // but not the big ones nothing reads.
+        if let Ok(entries) = std::fs::read_dir(root) {
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let skip = matches!(
+                    name.as_str(),
+                    ".git"
+                        | "node_modules"
+                        | "target"
+                        | "vendor"
+                        | ".venv"
+                        | "venv"
+                        | "__pycache__"
+                        | "dist"
+                        | "build"
+                );
+                if !skip && entry.file_type().is_ok_and(|t| t.is_dir()) {
+                    wanted.insert(name);
+                }
+            }
+        }
+        let mut context = Context {
+            dirs: Some(BTreeMap::new()),
+            texts: BTreeMap::new(),
+        };
+        for dir in wanted {
+            let full = root.join(&dir);
+            let Ok(entries) = std::fs::read_dir(&full) else {
+                if dir.is_empty() {
+                    // The root itself must be readable.
+                    std::fs::read_dir(&full)?;
+                }
+                continue;
+            };
+            let mut names = BTreeSet::new();
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let meta = entry.metadata();
+                let is_dir = meta.as_ref().is_ok_and(|m| m.is_dir());
+                if !is_dir
+                    && wanted_text(&name)
+                    && meta.as_ref().is_ok_and(|m| m.len() <= MAX_TEXT)
+                    && let Ok(text) = std::fs::read_to_string(entry.path())
+                {
+                    context.texts.insert(join(&dir, &name), text);
+                }
+                names.insert(if is_dir { format!("{name}/") } else { name });
+            }
+            context.dirs.as_mut().expect("set above").insert(dir, names);
+        }
+        Ok(context)
+    }
+
+    /// A context made of these entries (`a/b`, folders as `a/`), for tests.
     pub fn from_names<I, S>(names: I) -> Self
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        Self {
-            entries: Some(names.into_iter().map(Into::into).collect()),
+        let mut context = Context {
+            dirs: Some(BTreeMap::new()),
+            texts: BTreeMap::new(),
+        };
+        for name in names {
+            context.add(&name.into(), None);
+        }
+        context
+    }
+
+    /// Adds a file (with its text) as if it were in the context.
+    pub fn add(&mut self, path: &str, text: Option<&str>) {
+        let dirs = self.dirs.get_or_insert_with(BTreeMap::new);
+        let (dir, name) = match path.trim_end_matches('/').rsplit_once('/') {
+            Some((dir, name)) => (dir.to_owned(), name.to_owned()),
+            None => (String::new(), path.trim_end_matches('/').to_owned()),
+        };
+        let entry = if path.ends_with('/') {
+            format!("{name}/")
+        } else {
+            name
+        };
+        dirs.entry(dir).or_default().insert(entry);
+        if let Some(text) = text {
+            self.texts.insert(path.to_owned(), text.to_owned());
         }
     }
 
-    /// Reads the names at the top of `dir`.
-    pub fn from_dir(dir: &Path) -> std::io::Result<Self> {
-        let mut entries = BTreeSet::new();
-        for entry in std::fs::read_dir(dir)? {
-            entries.insert(entry?.file_name().to_string_lossy().into_owned());
+    fn lookup(&self, path: &str) -> Option<(&BTreeSet<String>, String)> {
+        let dirs = self.dirs.as_ref()?;
+        let path = path.trim_end_matches('/');
+        let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+        Some((dirs.get(dir)?, name.to_owned()))
+    }
+
+    /// `Some(true)` when the context has a file or folder at `path`; `None`
+    /// when that part of the context was not read.
+    pub fn has(&self, path: &str) -> Option<bool> {
+        let (entries, name) = self.lookup(path)?;
+        Some(entries.contains(&name) || entries.contains(&format!("{name}/")))
+    }
+
+    pub fn is_dir(&self, path: &str) -> Option<bool> {
+        let path = path.trim_end_matches('/');
+        if self.dirs.as_ref()?.contains_key(path) {
+            return Some(true);
         }
-        Ok(Self {
-            entries: Some(entries),
-        })
+        let (entries, name) = self.lookup(path)?;
+        Some(entries.contains(&format!("{name}/")))
     }
 
-    pub fn is_known(&self) -> bool {
-        self.entries.is_some()
+    /// The names in folder `dir` (`""` for the root), folders `/`-suffixed.
+    pub fn names(&self, dir: &str) -> Option<impl Iterator<Item = &str>> {
+        Some(
+            self.dirs
+                .as_ref()?
+                .get(dir.trim_end_matches('/'))?
+                .iter()
+                .map(String::as_str),
+        )
     }
 
-    /// `Some(true)` when the context has `name` at its top, `None` when the
-    /// context is unknown.
-    pub fn has(&self, name: &str) -> Option<bool> {
-        self.entries.as_ref().map(|e| e.contains(name))
+    /// The text of a small file rules read, if it was read.
+    pub fn text(&self, path: &str) -> Option<&str> {
+        self.texts.get(path).map(String::as_str)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_folders() {
+        let c = Context::from_names(["package.json", "src/", "services/api/go.mod"]);
+        assert_eq!(c.has("package.json"), Some(true));
+        assert_eq!(c.has("yarn.lock"), Some(false));
+        assert_eq!(c.is_dir("src"), Some(true));
+        assert_eq!(c.has("services/api/go.mod"), Some(true));
+        assert_eq!(c.has("other/x"), None, "an unread folder is unknown");
+        assert_eq!(Context::unknown().has("x"), None);
+    }
+
+    #[test]
+    fn only_relative_paths_inside_the_context() {
+        assert_eq!(
+            clean_relative("./services/api/").as_deref(),
+            Some("services/api")
+        );
+        assert_eq!(clean_relative("../x"), None);
+        assert_eq!(clean_relative("/etc"), None);
     }
 }

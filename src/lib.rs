@@ -10,6 +10,7 @@ pub mod cli;
 pub mod context;
 pub mod fix;
 pub mod images;
+pub mod manifests;
 pub mod rules;
 pub mod settings;
 pub mod syntax;

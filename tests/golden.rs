@@ -45,7 +45,7 @@ fn run_case(case: &Path, bless: bool) -> Vec<String> {
     let settings = settings_for(case);
     let context_dir = case.join("context");
     let context = if context_dir.is_dir() {
-        Context::from_dir(&context_dir).unwrap()
+        Context::for_document(&context_dir, syntax::parse(&input).ok().as_ref()).unwrap()
     } else {
         Context::unknown()
     };

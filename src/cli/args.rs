@@ -67,6 +67,11 @@ pub struct FixArgs {
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub ignore: Vec<String>,
 
+    /// The build context the Dockerfiles are built from, for rules that
+    /// look at it (manifests, .dockerignore). Default: each Dockerfile's directory.
+    #[arg(long, value_name = "DIR")]
+    pub context: Option<PathBuf>,
+
     /// A base-image table of your own (same format as
     /// transforms/base-images.yaml); its entries go before the built-in ones.
     #[arg(long, value_name = "FILE")]

@@ -114,19 +114,34 @@ fn label(input: &Input) -> String {
     }
 }
 
-fn process(input: &Input, stdin: &Option<String>, settings: &Settings) -> FileResult {
+fn process(
+    input: &Input,
+    stdin: &Option<String>,
+    settings: &Settings,
+    context_dir: Option<&std::path::Path>,
+) -> FileResult {
     let label = label(input);
     let source = match read_input(input, stdin) {
         Ok(source) => source,
         Err(message) => return FileResult::Unreadable { label, message },
     };
     // The build context defaults to the Dockerfile's directory.
-    let context = match input {
-        Input::Stdin => Context::unknown(),
-        Input::File(path) => {
-            let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
-            Context::from_dir(dir.unwrap_or(std::path::Path::new("."))).unwrap_or_default()
+    let dir = match (context_dir, input) {
+        (Some(dir), _) => Some(dir.to_path_buf()),
+        (None, Input::Stdin) => None,
+        (None, Input::File(path)) => Some(
+            path.parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(std::path::Path::new("."))
+                .to_path_buf(),
+        ),
+    };
+    let context = match dir {
+        Some(dir) => {
+            let document = crate::syntax::parse(&source).ok();
+            Context::for_document(&dir, document.as_ref()).unwrap_or_default()
         }
+        None => Context::unknown(),
     };
     match fix_source(&source, &context, settings) {
         Ok(outcome) => FileResult::Done { label, outcome },
@@ -192,6 +207,15 @@ fn fix(args: &FixArgs) -> io::Result<Status> {
         }
     };
     let mode = args.mode();
+    if let Some(dir) = &args.context
+        && !dir.is_dir()
+    {
+        eprintln!(
+            "error: {}: the build context is not a readable directory",
+            dir.display()
+        );
+        return Ok(Status::Error);
+    }
     let (inputs, walk_errors) = walk::collect(&args.paths);
     let mut status = Status::Clean;
     for err in &walk_errors {
@@ -212,7 +236,7 @@ fn fix(args: &FixArgs) -> io::Result<Status> {
     };
     let results: Vec<FileResult> = inputs
         .par_iter()
-        .map(|input| process(input, &stdin, &settings))
+        .map(|input| process(input, &stdin, &settings, args.context.as_deref()))
         .collect();
 
     let threshold = if args.unsafe_fixes {

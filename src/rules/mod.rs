@@ -6,6 +6,7 @@ mod base_image;
 mod bundler;
 mod cleanup;
 mod flags;
+mod manifest_first;
 mod merge;
 mod npm_ci;
 pub(crate) mod packages;
@@ -94,6 +95,7 @@ pub static ALL: &[&Rule] = &[
     &flags::COMPOSER_NO_DEV,
     &bundler::RULE,
     &merge::CONSECUTIVE_RUNS,
+    &manifest_first::RULE,
     &base_image::RULE,
 ];
 

@@ -1,0 +1,6 @@
+FROM node:18-slim
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY . .
+RUN npm run build

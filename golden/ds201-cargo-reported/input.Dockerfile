@@ -1,0 +1,4 @@
+FROM rust:1.77
+WORKDIR /src
+COPY . .
+RUN cargo build --release

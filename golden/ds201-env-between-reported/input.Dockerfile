@@ -1,0 +1,5 @@
+FROM node:18-slim
+WORKDIR /app
+COPY . .
+ENV NODE_ENV=production
+RUN npm ci

@@ -1,0 +1,6 @@
+FROM node:18-slim
+WORKDIR /app
+COPY --chown=node:node . .
+RUN npm ci && \
+    npm run build
+CMD ["node", "dist/index.js"]

@@ -1,0 +1,5 @@
+FROM python:3.12-slim
+WORKDIR /srv
+COPY . .
+RUN pip install --no-cache-dir -r requirements.txt
+CMD ["python", "app.py"]

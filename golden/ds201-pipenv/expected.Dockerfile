@@ -1,0 +1,6 @@
+FROM python:3.12-slim
+RUN pip install --no-cache-dir pipenv
+WORKDIR /app
+COPY Pipfile Pipfile.lock ./
+RUN pipenv install --system --deploy
+COPY . .
