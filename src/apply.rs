@@ -55,11 +55,14 @@ pub struct Outcome {
     pub converged: bool,
     /// A fix that produced an unparsable file: it was reverted.
     pub internal_errors: Vec<String>,
+    /// Other files of the build context to write (`.dockerignore`).
+    pub files: Vec<crate::fix::FileEdit>,
 }
 
 impl Outcome {
+    /// The Dockerfile or another context file changes.
     pub fn changed(&self) -> bool {
-        self.original != self.fixed
+        self.original != self.fixed || !self.files.is_empty()
     }
 }
 
@@ -118,6 +121,7 @@ pub fn fix_with_rules(
         applied: Vec::new(),
         converged: false,
         internal_errors: Vec::new(),
+        files: Vec::new(),
     };
     let mut current = diagnostics.clone();
     outcome.diagnostics = diagnostics;
@@ -155,7 +159,23 @@ pub fn fix_with_rules(
             }
         }
     }
-    outcome.remaining = current;
+    // File edits do not change the Dockerfile, so they take no part in the
+    // rounds: those the fixed file still calls for are written once.
+    let (written, remaining): (Vec<Diagnostic>, Vec<Diagnostic>) =
+        current.into_iter().partition(|d| {
+            d.fix.as_ref().is_some_and(|f| {
+                !f.files.is_empty() && f.edits().is_empty() && f.applicability >= threshold
+            })
+        });
+    for diagnostic in &written {
+        outcome.applied.push(diagnostic.rule);
+        for file in &diagnostic.fix.as_ref().expect("filtered above").files {
+            if !outcome.files.iter().any(|f| f.path == file.path) {
+                outcome.files.push(file.clone());
+            }
+        }
+    }
+    outcome.remaining = remaining;
     Ok(outcome)
 }
 

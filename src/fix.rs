@@ -57,10 +57,22 @@ impl Edit {
     }
 }
 
+/// A change to a file of the build context other than the Dockerfile
+/// (`.dockerignore`), by path relative to the context.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileEdit {
+    pub path: String,
+    /// The file's text now, `None` when the edit creates it.
+    pub old: Option<String>,
+    pub new: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fix {
     /// Sorted, non-overlapping edits.
     edits: Vec<Edit>,
+    /// Other files of the build context this fix writes.
+    pub files: Vec<FileEdit>,
     pub applicability: Applicability,
 }
 
@@ -73,8 +85,23 @@ impl Fix {
         );
         Self {
             edits,
+            files: Vec::new(),
             applicability,
         }
+    }
+
+    /// A fix that writes other files of the build context.
+    pub fn files(files: Vec<FileEdit>, applicability: Applicability) -> Self {
+        Self {
+            edits: Vec::new(),
+            files,
+            applicability,
+        }
+    }
+
+    /// True when applying it changes something.
+    pub fn changes_something(&self) -> bool {
+        !self.edits.is_empty() || !self.files.is_empty()
     }
 
     pub fn safe(edits: Vec<Edit>) -> Self {
@@ -134,7 +161,7 @@ impl Diagnostic {
     pub fn fix_applicability(&self) -> Option<Applicability> {
         self.fix
             .as_ref()
-            .filter(|f| !f.edits().is_empty())
+            .filter(|f| f.changes_something())
             .map(|f| f.applicability)
     }
 }

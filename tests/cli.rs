@@ -495,3 +495,82 @@ fn a_bad_mapping_table_is_an_error_with_its_location() {
         .code(2)
         .stderr(contains("error: missing.yaml:"));
 }
+
+#[test]
+fn dockerignore_is_created_by_write_and_applies_from_diff() {
+    let files = [
+        (
+            "Dockerfile",
+            "FROM node:18-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci --ignore-scripts\n",
+        ),
+        (
+            "Dockerfile.dev",
+            "FROM node:18-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci --ignore-scripts\n",
+        ),
+        ("package.json", "{}\n"),
+        ("node_modules/x/index.js", "1\n"),
+        (".git/HEAD", "ref: refs/heads/main\n"),
+    ];
+    let dir = dir_with(&files);
+    let out = dockslim()
+        .current_dir(dir.path())
+        .args(["fix", "--diff", "--select", "DS202", "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let diff = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        diff.matches("+++ b/.dockerignore").count(),
+        1,
+        "a shared context is written once: {diff}"
+    );
+    assert!(
+        diff.contains("--- /dev/null\n+++ b/.dockerignore\n"),
+        "{diff}"
+    );
+    assert!(diff.contains("+.git\n+node_modules\n"), "{diff}");
+    let patched = dir_with(&files);
+    fs::write(patched.path().join("fix.patch"), &diff).unwrap();
+    let status = Process::new("git")
+        .current_dir(patched.path())
+        .args(["apply", "fix.patch"])
+        .status()
+        .unwrap();
+    assert!(status.success(), "git apply rejected:\n{diff}");
+    let created = read(patched.path().join(".dockerignore"));
+
+    dockslim()
+        .current_dir(dir.path())
+        .args(["fix", "--write", "--select", "DS202", "."])
+        .assert()
+        .code(1);
+    assert_eq!(read(dir.path().join(".dockerignore")), created);
+    // The second run finds nothing more to do.
+    dockslim()
+        .current_dir(dir.path())
+        .args(["fix", "--check", "--select", "DS202", "."])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn dockerignore_keeps_git_when_a_run_uses_it() {
+    let dir = dir_with(&[
+        (
+            "Dockerfile",
+            "FROM debian:bookworm-slim\nCOPY . /src\nRUN git -C /src rev-parse HEAD > /version\n",
+        ),
+        (".git/HEAD", "ref: refs/heads/main\n"),
+        ("app.log", "x\n"),
+    ]);
+    let out = dockslim()
+        .current_dir(dir.path())
+        .args(["fix", "--diff", "--select", "DS202", "Dockerfile"])
+        .output()
+        .unwrap();
+    let diff = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        diff.contains("+*.log\n") && !diff.contains("+.git"),
+        "{diff}"
+    );
+}

@@ -65,7 +65,14 @@ fn run_case(case: &Path, bless: bool) -> Vec<String> {
             outcome.internal_errors
         ));
     }
-    let diff = output::unified_diff("Dockerfile", &input, &outcome.fixed);
+    let mut diff = output::unified_diff("Dockerfile", &input, &outcome.fixed);
+    for file in &outcome.files {
+        diff.push_str(&output::file_diff(
+            &file.path,
+            file.old.as_deref(),
+            &file.new,
+        ));
+    }
     let expected_path = case.join("expected.Dockerfile");
     let diff_path = case.join("expected.diff");
     if bless {
@@ -91,7 +98,16 @@ fn run_case(case: &Path, bless: bool) -> Vec<String> {
     if expected != input && !diff_path.exists() {
         problems.push(format!("{name}: expected.Dockerfile without expected.diff"));
     }
+    // Fixing the expected output, with the files the fix wrote, changes nothing.
+    let mut context = context;
+    for file in &outcome.files {
+        context.add(&file.path, Some(&file.new));
+    }
     match fix_source(&expected, &context, &settings) {
+        Ok(again) if !again.files.is_empty() => problems.push(format!(
+            "{name}: not idempotent; a second run writes {:?}",
+            again.files
+        )),
         Ok(again) if again.fixed != expected => problems.push(format!(
             "{name}: not idempotent; a second run gives\n{}",
             again.fixed

@@ -82,6 +82,8 @@ enum FileResult {
     Done {
         label: String,
         outcome: Outcome,
+        /// The build context folder, for the other files a fix writes.
+        context_dir: Option<std::path::PathBuf>,
     },
     Invalid {
         label: String,
@@ -136,15 +138,19 @@ fn process(
                 .to_path_buf(),
         ),
     };
-    let context = match dir {
+    let context = match &dir {
         Some(dir) => {
             let document = crate::syntax::parse(&source).ok();
-            Context::for_document(&dir, document.as_ref()).unwrap_or_default()
+            Context::for_document(dir, document.as_ref()).unwrap_or_default()
         }
         None => Context::unknown(),
     };
     match fix_source(&source, &context, settings) {
-        Ok(outcome) => FileResult::Done { label, outcome },
+        Ok(outcome) => FileResult::Done {
+            label,
+            outcome,
+            context_dir: dir,
+        },
         Err(error) => FileResult::Invalid {
             label,
             source,
@@ -246,9 +252,15 @@ fn fix(args: &FixArgs) -> io::Result<Status> {
     };
     let mut out = io::stdout().lock();
     let mut totals = Totals::default();
+    // A context shared by several Dockerfiles gets its files written once.
+    let mut written_files = std::collections::BTreeSet::new();
     for (input, result) in inputs.iter().zip(&results) {
-        let (label, outcome) = match result {
-            FileResult::Done { label, outcome } => (label, outcome),
+        let (label, outcome, context_dir) = match result {
+            FileResult::Done {
+                label,
+                outcome,
+                context_dir,
+            } => (label, outcome, context_dir),
             FileResult::Invalid {
                 label,
                 source,
@@ -302,6 +314,19 @@ fn fix(args: &FixArgs) -> io::Result<Status> {
                     "{}",
                     output::unified_diff(label, &outcome.original, &outcome.fixed)
                 )?;
+                for file in &outcome.files {
+                    let Some(path) = context_file(context_dir.as_deref(), &file.path) else {
+                        continue;
+                    };
+                    if written_files.insert(path.clone()) {
+                        let shown = walk::normalize(&path).display().to_string();
+                        write!(
+                            out,
+                            "{}",
+                            output::file_diff(&shown, file.old.as_deref(), &file.new)
+                        )?;
+                    }
+                }
                 outcome.changed()
             }
             Mode::Check => {
@@ -332,6 +357,20 @@ fn fix(args: &FixArgs) -> io::Result<Status> {
                         status = Status::Error;
                         continue;
                     }
+                    for file in &outcome.files {
+                        let Some(path) = context_file(context_dir.as_deref(), &file.path) else {
+                            continue;
+                        };
+                        if !written_files.insert(path.clone()) {
+                            continue;
+                        }
+                        if let Err(err) =
+                            write::write_context_file(&path, file.old.as_deref(), &file.new)
+                        {
+                            eprintln!("error: {}: {err:#}", walk::normalize(&path).display());
+                            status = Status::Error;
+                        }
+                    }
                 } else if *input == Input::Stdin {
                     write!(out, "{}", outcome.fixed)?;
                 }
@@ -354,6 +393,11 @@ fn fix(args: &FixArgs) -> io::Result<Status> {
     out.flush()?;
     eprint!("{}", totals.summary(mode, args.unsafe_fixes));
     Ok(status)
+}
+
+/// Where a context file of a fix lives, when the context is a folder.
+fn context_file(context_dir: Option<&std::path::Path>, path: &str) -> Option<std::path::PathBuf> {
+    Some(context_dir?.join(path))
 }
 
 #[derive(Default)]

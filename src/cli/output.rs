@@ -23,6 +23,20 @@ pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
     format!("diff --git a/{path} b/{path}\n{body}")
 }
 
+/// The diff of another file of the build context; a file that does not
+/// exist yet diffs from `/dev/null`, as git shows a new file.
+pub fn file_diff(path: &str, old: Option<&str>, new: &str) -> String {
+    let Some(old) = old else {
+        let body = TextDiff::from_lines("", new)
+            .unified_diff()
+            .context_radius(3)
+            .header("/dev/null", &format!("b/{path}"))
+            .to_string();
+        return format!("diff --git a/{path} b/{path}\nnew file mode 100644\n{body}");
+    };
+    unified_diff(path, old, new)
+}
+
 /// `path:line:col CODE message`, with the fix applicability in brackets.
 pub fn finding_line(path: &str, source: &str, index: &LineIndex, d: &Diagnostic) -> String {
     let at = index.line_col(source, d.range.start);

@@ -48,3 +48,40 @@ fn keep_owner(temp: &Path, original: &std::fs::Metadata) -> Result<()> {
 fn keep_owner(_temp: &Path, _original: &std::fs::Metadata) -> Result<()> {
     Ok(())
 }
+
+/// Writes another file of the build context: creates it when `old` is
+/// `None` (never over a file that appeared meanwhile), or replaces it when
+/// it still has the text `old`. Atomic, like [`write_atomically`].
+pub fn write_context_file(path: &Path, old: Option<&str>, new: &str) -> Result<()> {
+    match old {
+        None => {
+            let dir = path.parent().unwrap_or_else(|| Path::new("."));
+            let mut temp = tempfile::Builder::new()
+                .prefix(".dockslim-")
+                .tempfile_in(dir)
+                .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+            temp.write_all(new.as_bytes())?;
+            temp.as_file().sync_all()?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(temp.path(), std::fs::Permissions::from_mode(0o644))?;
+            }
+            temp.persist_noclobber(path)
+                .map_err(|e| e.error)
+                .with_context(|| format!("cannot create {}", path.display()))?;
+            Ok(())
+        }
+        Some(old) => {
+            let now = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            if now != old {
+                bail!(
+                    "{} changed while dockslim ran; not rewritten",
+                    path.display()
+                );
+            }
+            write_atomically(path, new)
+        }
+    }
+}

@@ -5,6 +5,7 @@
 mod base_image;
 mod bundler;
 mod cleanup;
+mod dockerignore;
 mod flags;
 mod manifest_first;
 mod merge;
@@ -96,6 +97,7 @@ pub static ALL: &[&Rule] = &[
     &bundler::RULE,
     &merge::CONSECUTIVE_RUNS,
     &manifest_first::RULE,
+    &dockerignore::RULE,
     &base_image::RULE,
 ];
 
