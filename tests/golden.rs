@@ -32,7 +32,8 @@ fn settings_for(case: &Path) -> Settings {
     let Command::Fix(fix_args) = cli.command else {
         unreachable!()
     };
-    let mut settings = settings_from_args(&fix_args).unwrap_or_else(|e| panic!("{}", e.render()));
+    let mut settings =
+        settings_from_args(&fix_args.rules).unwrap_or_else(|e| panic!("{}", e.render()));
     // A low cap: a case that needs more rounds than this has a rule that oscillates.
     settings.max_rounds = 5;
     settings

@@ -25,6 +25,12 @@ pub enum Command {
     Fix(FixArgs),
     /// List the rules.
     Rules,
+    /// Build the original and the fixed Dockerfile with the local Docker
+    /// engine and compare them: build, size, cold build and rebuild time after
+    /// a one-line source change, and a smoke test.
+    ///
+    /// Example: `dockslim verify Dockerfile --network host --smoke 'docker run --rm {image} node -v'`.
+    Verify(VerifyArgs),
     /// Explain a rule: what it does, why, an example, and its fix safety.
     ///
     /// Example: `dockslim explain DS101` or `dockslim explain apt-lists-cleanup`.
@@ -54,6 +60,13 @@ pub struct FixArgs {
     #[arg(long)]
     pub check: bool,
 
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}
+
+/// What runs and with which data: shared by `fix` and `verify`.
+#[derive(Debug, Args)]
+pub struct RuleArgs {
     /// Also apply fixes that could change behaviour.
     #[arg(long)]
     pub unsafe_fixes: bool,
@@ -107,4 +120,43 @@ impl FixArgs {
             Mode::Report
         }
     }
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The Dockerfile.
+    pub path: PathBuf,
+
+    /// A command that must pass against each image; `{image}` and the
+    /// variable DOCKSLIM_IMAGE name the image.
+    #[arg(long, value_name = "CMD")]
+    pub smoke: Option<String>,
+
+    /// `table` (default) or `json`.
+    #[arg(long, default_value = "table", value_parser = ["table", "json"])]
+    pub format: String,
+
+    /// Passed to `docker build --build-arg`.
+    #[arg(long, value_name = "NAME=VALUE")]
+    pub build_arg: Vec<String>,
+
+    /// Passed to `docker build --target`.
+    #[arg(long)]
+    pub target: Option<String>,
+
+    /// Passed to `docker build --platform`.
+    #[arg(long)]
+    pub platform: Option<String>,
+
+    /// The build network (`host` where the default bridge is not available).
+    #[arg(long)]
+    pub network: Option<String>,
+
+    /// The file (relative to the context) that gets a one-line change before
+    /// the rebuild; default: the first source file.
+    #[arg(long, value_name = "FILE")]
+    pub touch: Option<String>,
+
+    #[command(flatten)]
+    pub fix: RuleArgs,
 }

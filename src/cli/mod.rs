@@ -3,6 +3,7 @@
 
 pub mod args;
 pub mod output;
+pub mod verify;
 pub mod walk;
 pub mod write;
 
@@ -19,7 +20,7 @@ use crate::rules;
 use crate::settings::{RuleSelection, Settings, UnknownSelector};
 use crate::syntax::{LineIndex, ParseError};
 use crate::transforms::TableError;
-use args::{Cli, Command, FixArgs, Mode};
+use args::{Cli, Command, FixArgs, Mode, RuleArgs};
 use walk::Input;
 
 /// Exit statuses: 0 nothing to do, 1 something found or changed, 2 error.
@@ -39,6 +40,13 @@ impl From<Status> for ExitCode {
 pub fn run(cli: Cli) -> Status {
     let result = match cli.command {
         Command::Fix(args) => fix(&args),
+        Command::Verify(args) => match verify::verify(&args) {
+            Ok(status) => Ok(status),
+            Err(err) => {
+                eprintln!("error: {err:#}");
+                Ok(Status::Error)
+            }
+        },
         Command::Rules => list_rules(),
         Command::Explain { rule } => explain(&rule),
     };
@@ -181,7 +189,7 @@ impl SettingsError {
 }
 
 /// The settings that `dockslim fix` flags ask for.
-pub fn settings_from_args(args: &FixArgs) -> Result<Settings, SettingsError> {
+pub fn settings_from_args(args: &RuleArgs) -> Result<Settings, SettingsError> {
     let mut settings = Settings {
         rules: RuleSelection::from_selectors(&args.select, &args.ignore)
             .map_err(SettingsError::Selector)?,
@@ -205,7 +213,7 @@ pub fn settings_from_args(args: &FixArgs) -> Result<Settings, SettingsError> {
 }
 
 fn fix(args: &FixArgs) -> io::Result<Status> {
-    let settings = match settings_from_args(args) {
+    let settings = match settings_from_args(&args.rules) {
         Ok(settings) => settings,
         Err(err) => {
             eprint!("{}", err.render());
@@ -213,7 +221,7 @@ fn fix(args: &FixArgs) -> io::Result<Status> {
         }
     };
     let mode = args.mode();
-    if let Some(dir) = &args.context
+    if let Some(dir) = &args.rules.context
         && !dir.is_dir()
     {
         eprintln!(
@@ -242,10 +250,10 @@ fn fix(args: &FixArgs) -> io::Result<Status> {
     };
     let results: Vec<FileResult> = inputs
         .par_iter()
-        .map(|input| process(input, &stdin, &settings, args.context.as_deref()))
+        .map(|input| process(input, &stdin, &settings, args.rules.context.as_deref()))
         .collect();
 
-    let threshold = if args.unsafe_fixes {
+    let threshold = if args.rules.unsafe_fixes {
         Applicability::Unsafe
     } else {
         Applicability::Safe
@@ -391,7 +399,7 @@ fn fix(args: &FixArgs) -> io::Result<Status> {
         }
     }
     out.flush()?;
-    eprint!("{}", totals.summary(mode, args.unsafe_fixes));
+    eprint!("{}", totals.summary(mode, args.rules.unsafe_fixes));
     Ok(status)
 }
 

@@ -141,6 +141,9 @@ fn stage_facts(checker: &Checker<'_>, index: usize, stage: &Stage<'_>) -> StageF
                 facts.packages = true;
             }
             let sub = args.get(1).map(String::as_str);
+            if let Some(why) = pip_builds_from_source(checker, &args) {
+                facts.compiles.get_or_insert(why);
+            }
             if COMPILERS.contains(&program.as_str()) {
                 facts.compiles.get_or_insert(program.clone());
             }
@@ -229,6 +232,45 @@ fn stage_facts(checker: &Checker<'_>, index: usize, stage: &Stage<'_>) -> StageF
         .find(|c| SLIM_LACKS.contains(&c.as_str()) && !facts.installed.iter().any(|p| p == *c))
         .cloned();
     facts
+}
+
+/// `pip install` of something that builds from source (a local path, a VCS
+/// URL, `--no-binary`), directly or through a requirements file of the
+/// context: it may need a compiler.
+fn pip_builds_from_source(checker: &Checker<'_>, args: &[String]) -> Option<String> {
+    let pip = args.first()?.rsplit('/').next()?;
+    let is_pip = pip.starts_with("pip")
+        || (pip.starts_with("python")
+            && args.get(1).is_some_and(|a| a == "-m")
+            && args.get(2).is_some_and(|a| a == "pip"));
+    if !is_pip || !args.iter().any(|a| a == "install") {
+        return None;
+    }
+    let from_source = |spec: &str| {
+        spec.starts_with("./")
+            || spec.starts_with('/')
+            || spec == "."
+            || spec.starts_with("-e")
+            || spec.starts_with("--no-binary")
+            || spec.starts_with("git+")
+            || spec.starts_with("file:")
+    };
+    let mut files = Vec::new();
+    for (i, arg) in args.iter().enumerate() {
+        if from_source(arg) {
+            return Some(format!("pip install {arg}"));
+        }
+        if matches!(arg.as_str(), "-r" | "--requirement") {
+            files.extend(args.get(i + 1).cloned());
+        }
+    }
+    for file in files {
+        let text = checker.context.text(&file)?;
+        if let Some(line) = text.lines().map(str::trim).find(|l| from_source(l)) {
+            return Some(format!("{file} installs `{line}` from source"));
+        }
+    }
+    None
 }
 
 /// Why `entry` does not fit the stage, if it does not.

@@ -1,0 +1,7 @@
+# Stand-in for node:18: Node.js and npm with the compilers, python3, git and
+# curl that the full image carries for native modules.
+FROM debian:bookworm
+RUN apt-get update \
+    && apt-get install -y nodejs npm build-essential python3 git curl \
+    && rm -rf /var/lib/apt/lists/*
+CMD ["node"]
