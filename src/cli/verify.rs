@@ -343,10 +343,9 @@ fn pick_source_file(context: &Path, touch: Option<&str>) -> Option<String> {
         if entry.file_type().is_some_and(|t| t.is_file())
             && SOURCE.contains(&ext)
             && !path.components().any(|c| c.as_os_str() == "node_modules")
+            && let Ok(rel) = path.strip_prefix(context)
         {
-            if let Ok(rel) = path.strip_prefix(context) {
-                candidates.push(rel.to_string_lossy().into_owned());
-            }
+            candidates.push(rel.to_string_lossy().into_owned());
         }
     }
     candidates.sort();
