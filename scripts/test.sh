@@ -21,3 +21,13 @@ echo "== cargo build --release"
 cargo build --release --locked
 echo "== cargo test --release"
 cargo test --release --locked --all-targets
+
+# The end-to-end suite builds real images with a local Docker engine
+# (installed and started by the script). DOCKSLIM_SKIP_E2E=1 skips it for a
+# quick local run; CI always runs it.
+if [ "${DOCKSLIM_SKIP_E2E:-0}" = 1 ] && [ "${CI:-}" != true ]; then
+  echo "== e2e skipped (DOCKSLIM_SKIP_E2E=1)"
+else
+  echo "== scripts/e2e.sh"
+  bash scripts/e2e.sh
+fi

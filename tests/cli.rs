@@ -574,3 +574,18 @@ fn dockerignore_keeps_git_when_a_run_uses_it() {
         "{diff}"
     );
 }
+
+#[test]
+fn verify_without_an_engine_says_what_it_needs() {
+    let dir = dir_with(&[("Dockerfile", DIRTY)]);
+    dockslim()
+        .current_dir(dir.path())
+        .env("DOCKER_HOST", "unix:///nonexistent/dockslim-test.sock")
+        .args(["verify", "Dockerfile"])
+        .assert()
+        .code(2)
+        .stderr(
+            contains("no Docker engine is reachable")
+                .or(contains("the `docker` command is not available")),
+        );
+}

@@ -435,6 +435,61 @@ fn print_report(args: &VerifyArgs, report: &VerifyReport) -> Result<()> {
 mod tests {
     use super::*;
 
+    /// The JSON report's shape is a documented interface (schema
+    /// `dockslim-verify/1`): these keys are what scripts read.
+    #[test]
+    fn json_report_shape() {
+        let report = VerifyReport {
+            schema: "dockslim-verify/1",
+            dockerfile: "Dockerfile".into(),
+            changed: true,
+            fixes: vec!["DS101".into()],
+            original: ImageReport::default(),
+            rewritten: ImageReport::default(),
+            passed: true,
+        };
+        let value = serde_json::to_value(&report).unwrap();
+        let keys: Vec<&str> = value
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "changed",
+                "dockerfile",
+                "fixes",
+                "original",
+                "passed",
+                "rewritten",
+                "schema"
+            ]
+        );
+        let image: Vec<&str> = value["original"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            image,
+            [
+                "build_error",
+                "built",
+                "changed_file",
+                "cold_build_seconds",
+                "compressed_bytes",
+                "rebuild_seconds",
+                "rebuild_steps",
+                "size_bytes",
+                "smoke_output",
+                "smoke_passed"
+            ]
+        );
+    }
+
     #[test]
     fn steps_and_cache_hits_from_a_classic_log() {
         let log = "Step 1/3 : FROM node:18\n ---> 1a2b\nStep 2/3 : RUN npm ci\n ---> Using cache\n ---> 3c4d\nStep 3/3 : COPY . .\n ---> 5e6f\n";

@@ -1,9 +1,8 @@
 // Compiled by `npm run build` into dist/index.js.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const ms: (value: string) => number = require("ms");
+const DAY_MS = 24 * 60 * 60 * 1000;
 
-export function greeting(name: string): string {
-  return `hello ${name}, a week is ${ms("7 days")} ms`;
+export function greeting(name: string, days: number): string {
+  return `hello ${name}, ${days} days are ${days * DAY_MS} ms`;
 }
 
-console.log(greeting("typescript"));
+console.log(greeting("typescript", 7));
