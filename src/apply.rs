@@ -85,6 +85,7 @@ fn check_with(
         }
     }
     diagnostics.sort_by_key(|d| (d.range.start, d.rule.code));
+    rules::pragma::apply(document, settings, &mut diagnostics);
     diagnostics
 }
 

@@ -178,7 +178,7 @@ fn write_rewrites_only_changed_files_and_keeps_mode() {
         .args(["fix", "--write", "."])
         .assert()
         .code(1)
-        .stderr(contains("Rewrote 1 file with 1 fix."));
+        .stderr(contains("Rewrote 1 of 2 files with 1 fix: DS101 ×1."));
     assert_eq!(read(&path), FIXED);
     assert_eq!(
         fs::metadata(&path).unwrap().permissions().mode() & 0o7777,

@@ -31,6 +31,24 @@ pub enum Command {
     ///
     /// Example: `dockslim verify Dockerfile --network host --smoke 'docker run --rm {image} node -v'`.
     Verify(VerifyArgs),
+    /// Print the configuration in effect for a Dockerfile (flags, the
+    /// `.dockslim.yaml` found above it and its overrides).
+    ///
+    /// Example: `dockslim config services/api/Dockerfile`.
+    Config {
+        /// The Dockerfile (default: `Dockerfile`).
+        #[arg(default_value = "Dockerfile")]
+        path: PathBuf,
+        #[command(flatten)]
+        rules: RuleArgs,
+    },
+    /// Print a shell completion script.
+    ///
+    /// Example: `dockslim completions bash > /etc/bash_completion.d/dockslim`.
+    Completions {
+        #[arg(value_parser = ["bash", "zsh", "fish", "powershell", "elvish"])]
+        shell: String,
+    },
     /// Explain a rule: what it does, why, an example, and its fix safety.
     ///
     /// Example: `dockslim explain DS101` or `dockslim explain apt-lists-cleanup`.
@@ -60,13 +78,30 @@ pub struct FixArgs {
     #[arg(long)]
     pub check: bool,
 
+    /// How to print findings: `text` (colour on a terminal unless NO_COLOR
+    /// is set), `json` (schema dockslim/1), `sarif` (2.1.0, for code
+    /// scanning), `github` (workflow annotations) or `markdown` (a
+    /// pull-request body).
+    #[arg(long, default_value = "text", value_parser = ["text", "json", "sarif", "github", "markdown"])]
+    pub format: String,
+
+    /// The path to report, and to find the configuration and build context
+    /// from, for a Dockerfile read from standard input (`-`).
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
+
     #[command(flatten)]
     pub rules: RuleArgs,
 }
 
-/// What runs and with which data: shared by `fix` and `verify`.
+/// What runs and with which data: shared by `fix`, `verify` and `config`.
 #[derive(Debug, Args)]
 pub struct RuleArgs {
+    /// The configuration file. Default: the nearest `.dockslim.yaml` above
+    /// each Dockerfile.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
     /// Also apply fixes that could change behaviour.
     #[arg(long)]
     pub unsafe_fixes: bool,

@@ -2,25 +2,31 @@
 //! and prints or writes the results in a stable order. All I/O lives here.
 
 pub mod args;
+pub mod config;
 pub mod output;
+pub mod report;
 pub mod verify;
 pub mod walk;
 pub mod write;
 
-use std::io::{self, Read, Write};
+use std::collections::BTreeSet;
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
 use crate::apply::{Outcome, fix_source};
 use crate::context::Context;
 use crate::fix::Applicability;
-use crate::images::BaseImages;
 use crate::rules;
-use crate::settings::{RuleSelection, Settings, UnknownSelector};
-use crate::syntax::{LineIndex, ParseError};
+use crate::settings::{Settings, UnknownSelector};
+use crate::syntax::ParseError;
 use crate::transforms::TableError;
 use args::{Cli, Command, FixArgs, Mode, RuleArgs};
+use report::{FileError, FileRecord, Totals};
 use walk::Input;
 
 /// Exit statuses: 0 nothing to do, 1 something found or changed, 2 error.
@@ -48,6 +54,8 @@ pub fn run(cli: Cli) -> Status {
             }
         },
         Command::Rules => list_rules(),
+        Command::Config { path, rules } => show_config(&path, &rules),
+        Command::Completions { shell } => completions(&shell),
         Command::Explain { rule } => explain(&rule),
     };
     match result {
@@ -85,88 +93,6 @@ fn explain(selector: &str) -> io::Result<Status> {
     Ok(Status::Clean)
 }
 
-/// What happened to one input.
-enum FileResult {
-    Done {
-        label: String,
-        outcome: Outcome,
-        /// The build context folder, for the other files a fix writes.
-        context_dir: Option<std::path::PathBuf>,
-    },
-    Invalid {
-        label: String,
-        source: String,
-        error: ParseError,
-    },
-    Unreadable {
-        label: String,
-        message: String,
-    },
-}
-
-fn read_input(input: &Input, stdin: &Option<String>) -> Result<String, String> {
-    match input {
-        Input::Stdin => stdin
-            .clone()
-            .ok_or_else(|| "standard input was not read".to_owned()),
-        Input::File(path) => {
-            let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-            String::from_utf8(bytes)
-                .map_err(|e| format!("not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()))
-        }
-    }
-}
-
-fn label(input: &Input) -> String {
-    match input {
-        Input::Stdin => "-".to_owned(),
-        Input::File(path) => walk::normalize(path).display().to_string(),
-    }
-}
-
-fn process(
-    input: &Input,
-    stdin: &Option<String>,
-    settings: &Settings,
-    context_dir: Option<&std::path::Path>,
-) -> FileResult {
-    let label = label(input);
-    let source = match read_input(input, stdin) {
-        Ok(source) => source,
-        Err(message) => return FileResult::Unreadable { label, message },
-    };
-    // The build context defaults to the Dockerfile's directory.
-    let dir = match (context_dir, input) {
-        (Some(dir), _) => Some(dir.to_path_buf()),
-        (None, Input::Stdin) => None,
-        (None, Input::File(path)) => Some(
-            path.parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(std::path::Path::new("."))
-                .to_path_buf(),
-        ),
-    };
-    let context = match &dir {
-        Some(dir) => {
-            let document = crate::syntax::parse(&source).ok();
-            Context::for_document(dir, document.as_ref()).unwrap_or_default()
-        }
-        None => Context::unknown(),
-    };
-    match fix_source(&source, &context, settings) {
-        Ok(outcome) => FileResult::Done {
-            label,
-            outcome,
-            context_dir: dir,
-        },
-        Err(error) => FileResult::Invalid {
-            label,
-            source,
-            error,
-        },
-    }
-}
-
 /// Why the settings a command line asks for cannot be made.
 #[derive(Debug)]
 pub enum SettingsError {
@@ -188,40 +114,187 @@ impl SettingsError {
     }
 }
 
-/// The settings that `dockslim fix` flags ask for.
+/// The settings the rule flags ask for, with `--config FILE` if given (no
+/// discovery: used where there is no Dockerfile path to start from).
 pub fn settings_from_args(args: &RuleArgs) -> Result<Settings, SettingsError> {
-    let mut settings = Settings {
-        rules: RuleSelection::from_selectors(&args.select, &args.ignore)
-            .map_err(SettingsError::Selector)?,
-        unsafe_fixes: args.unsafe_fixes,
-        profiles: args.profile.clone(),
-        ..Settings::default()
-    };
-    if let Some(path) = &args.mappings {
-        let label = walk::normalize(path).display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| SettingsError::Unreadable {
-            path: label.clone(),
-            message: e.to_string(),
-        })?;
-        let user = BaseImages::load(&label, &text)
-            .map_err(|error| SettingsError::Table { text, error })?;
-        let builtin = BaseImages::builtin();
-        let builtin = (!args.no_builtin).then_some(builtin.as_ref());
-        settings.images = std::sync::Arc::new(BaseImages::overlaid(user, builtin));
-    }
-    Ok(settings)
+    let config = args
+        .config
+        .as_deref()
+        .map(config::Config::load)
+        .transpose()?;
+    let options = config
+        .as_ref()
+        .map(config::Config::top_options)
+        .unwrap_or_default();
+    config::build_settings(args, config.as_ref(), &options)
 }
 
-fn fix(args: &FixArgs) -> io::Result<Status> {
-    let settings = match settings_from_args(&args.rules) {
-        Ok(settings) => settings,
-        Err(err) => {
-            eprint!("{}", err.render());
+fn completions(shell: &str) -> io::Result<Status> {
+    use clap::CommandFactory;
+    use clap_complete::Shell;
+    let shell: Shell = shell.parse().map_err(io::Error::other)?;
+    let mut command = Cli::command();
+    clap_complete::generate(shell, &mut command, "dockslim", &mut io::stdout());
+    Ok(Status::Clean)
+}
+
+fn show_config(path: &Path, args: &RuleArgs) -> io::Result<Status> {
+    let resolver = config::Resolver::new(args);
+    let (file, options) = match resolver.options(Some(path)) {
+        Ok(found) => found,
+        Err(e) => {
+            eprint!("{}", e.render());
             return Ok(Status::Error);
         }
     };
+    let settings = match resolver.settings(Some(path)) {
+        Ok(s) => s,
+        Err(e) => {
+            eprint!("{}", e.render());
+            return Ok(Status::Error);
+        }
+    };
+    let enabled: Vec<&str> = rules::ALL
+        .iter()
+        .filter(|r| settings.rules.is_enabled(r))
+        .map(|r| r.code)
+        .collect();
+    let value = serde_json::json!({
+        "dockerfile": walk::normalize(path).display().to_string(),
+        "config_file": file.as_ref().map(|c| walk::normalize(&c.path).display().to_string()),
+        "from_config_file": options,
+        "effective": {
+            "rules": enabled,
+            "unsafe_fixes": settings.unsafe_fixes,
+            "profiles": settings.profiles,
+            "base_image_entries": settings.images.entries.len(),
+        },
+    });
+    let mut out = io::stdout().lock();
+    writeln!(
+        out,
+        "{}",
+        serde_json::to_string_pretty(&value).map_err(io::Error::other)?
+    )?;
+    Ok(Status::Clean)
+}
+
+/// One input and what it needs to be fixed.
+struct Job {
+    input: Input,
+    /// The path shown and used to find configuration and context.
+    path: Option<PathBuf>,
+    label: String,
+    settings: Arc<Settings>,
+}
+
+/// What happened to one input.
+enum FileResult {
+    Done {
+        outcome: Outcome,
+        /// The build context folder, for the other files a fix writes.
+        context_dir: Option<PathBuf>,
+    },
+    Invalid {
+        source: String,
+        error: ParseError,
+    },
+    Unreadable {
+        message: String,
+    },
+}
+
+fn read_input(input: &Input, stdin: &Option<String>) -> Result<String, String> {
+    match input {
+        Input::Stdin => stdin
+            .clone()
+            .ok_or_else(|| "standard input was not read".to_owned()),
+        Input::File(path) => {
+            let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+            String::from_utf8(bytes)
+                .map_err(|e| format!("not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()))
+        }
+    }
+}
+
+fn process(job: &Job, stdin: &Option<String>, context_override: Option<&Path>) -> FileResult {
+    let source = match read_input(&job.input, stdin) {
+        Ok(source) => source,
+        Err(message) => return FileResult::Unreadable { message },
+    };
+    // The build context defaults to the Dockerfile's directory.
+    let dir = match (context_override, &job.path) {
+        (Some(dir), _) => Some(dir.to_path_buf()),
+        (None, None) => None,
+        (None, Some(path)) => Some(
+            path.parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."))
+                .to_path_buf(),
+        ),
+    };
+    let context = match &dir {
+        Some(dir) => Context::for_document(dir, crate::syntax::parse(&source).ok().as_ref())
+            .unwrap_or_default(),
+        None => Context::unknown(),
+    };
+    match fix_source(&source, &context, &job.settings) {
+        Ok(outcome) => FileResult::Done {
+            outcome,
+            context_dir: dir,
+        },
+        Err(error) => FileResult::Invalid { source, error },
+    }
+}
+
+/// Where a context file of a fix lives, when the context is a folder.
+fn context_file(context_dir: Option<&Path>, path: &str) -> Option<PathBuf> {
+    Some(context_dir?.join(path))
+}
+
+/// A progress line on a terminal's standard error, for batches; nothing when
+/// piped or in CI.
+struct Progress {
+    total: usize,
+    done: AtomicUsize,
+    enabled: bool,
+}
+
+impl Progress {
+    fn new(total: usize) -> Self {
+        let enabled = total > 1 && io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+        Self {
+            total,
+            done: AtomicUsize::new(0),
+            enabled,
+        }
+    }
+
+    fn tick(&self) {
+        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        if self.enabled && (done == self.total || done.is_multiple_of(16)) {
+            let width = 30;
+            let filled = done * width / self.total.max(1);
+            eprint!(
+                "\r[{}{}] {done}/{} Dockerfiles",
+                "#".repeat(filled),
+                " ".repeat(width - filled),
+                self.total
+            );
+        }
+    }
+
+    fn finish(&self) {
+        if self.enabled {
+            eprint!("\r{}\r", " ".repeat(60));
+        }
+    }
+}
+
+fn fix(args: &FixArgs) -> io::Result<Status> {
     let mode = args.mode();
-    if let Some(dir) = &args.rules.context
+    let rules_args = &args.rules;
+    if let Some(dir) = &rules_args.context
         && !dir.is_dir()
     {
         eprintln!(
@@ -248,210 +321,191 @@ fn fix(args: &FixArgs) -> io::Result<Status> {
     } else {
         None
     };
-    let results: Vec<FileResult> = inputs
-        .par_iter()
-        .map(|input| process(input, &stdin, &settings, args.rules.context.as_deref()))
-        .collect();
-
-    let threshold = if args.rules.unsafe_fixes {
-        Applicability::Unsafe
-    } else {
-        Applicability::Safe
-    };
-    let mut out = io::stdout().lock();
-    let mut totals = Totals::default();
-    // A context shared by several Dockerfiles gets its files written once.
-    let mut written_files = std::collections::BTreeSet::new();
-    for (input, result) in inputs.iter().zip(&results) {
-        let (label, outcome, context_dir) = match result {
-            FileResult::Done {
+    // Settings per file: flags over the nearest `.dockslim.yaml`.
+    let resolver = config::Resolver::new(rules_args);
+    let mut jobs = Vec::new();
+    for input in inputs {
+        let path = match &input {
+            Input::Stdin => args.stdin_filename.clone(),
+            Input::File(path) => Some(path.clone()),
+        };
+        let label = path.as_deref().map_or_else(
+            || "-".to_owned(),
+            |p| walk::normalize(p).display().to_string(),
+        );
+        match resolver.settings(path.as_deref()) {
+            Ok(settings) => jobs.push(Job {
+                input,
+                path,
                 label,
+                settings,
+            }),
+            Err(e) => {
+                eprint!("{}", e.render());
+                return Ok(Status::Error);
+            }
+        }
+    }
+    let progress = Progress::new(jobs.len());
+    let results: Vec<FileResult> = jobs
+        .par_iter()
+        .map(|job| {
+            let result = process(job, &stdin, rules_args.context.as_deref());
+            progress.tick();
+            result
+        })
+        .collect();
+    progress.finish();
+
+    let mut out = io::stdout().lock();
+    let mut written_files = BTreeSet::new();
+    let mut records = Vec::new();
+    let mut totals = Totals::default();
+    for (job, result) in jobs.iter().zip(results) {
+        let threshold = if job.settings.unsafe_fixes {
+            Applicability::Unsafe
+        } else {
+            Applicability::Safe
+        };
+        let (outcome, context_dir) = match result {
+            FileResult::Done {
                 outcome,
                 context_dir,
-            } => (label, outcome, context_dir),
-            FileResult::Invalid {
-                label,
-                source,
-                error,
-            } => {
+            } => (outcome, context_dir),
+            FileResult::Invalid { source, error } => {
                 eprint!(
                     "{}",
-                    output::error_with_snippet(label, source, error.offset, &error.message)
+                    output::error_with_snippet(&job.label, &source, error.offset, &error.message)
                 );
+                let at = crate::syntax::LineIndex::new(&source).line_col(&source, error.offset);
                 status = Status::Error;
+                records.push(error_record(job, threshold, error.message, at.line, at.col));
                 continue;
             }
-            FileResult::Unreadable { label, message } => {
-                eprintln!("error: {label}: {message}");
+            FileResult::Unreadable { message } => {
+                eprintln!("error: {}: {message}", job.label);
                 status = Status::Error;
+                records.push(error_record(job, threshold, message, 1, 1));
                 continue;
             }
         };
-        totals.files += 1;
         for message in &outcome.internal_errors {
-            eprintln!("error: {label}: internal error: {message}");
+            eprintln!("error: {}: internal error: {message}", job.label);
             status = Status::Error;
         }
-        for d in &outcome.diagnostics {
-            totals.findings += 1;
-            match d.fix_applicability() {
-                Some(a) if a >= threshold => totals.fixable += 1,
-                Some(Applicability::Unsafe) => totals.unsafe_only += 1,
-                _ => {}
+        let mut diff = output::unified_diff(&job.label, &outcome.original, &outcome.fixed);
+        let mut files_to_write = Vec::new();
+        for file in &outcome.files {
+            let Some(path) = context_file(context_dir.as_deref(), &file.path) else {
+                continue;
+            };
+            if written_files.insert(path.clone()) {
+                let shown = walk::normalize(&path).display().to_string();
+                diff.push_str(&output::file_diff(&shown, file.old.as_deref(), &file.new));
+                files_to_write.push((path, file));
             }
         }
-        if outcome.changed() {
-            totals.changed_files += 1;
-            totals.applied += outcome.applied.len();
+        if mode == Mode::Write && outcome.changed() {
+            let written = match &job.input {
+                Input::Stdin => write!(out, "{}", outcome.fixed).map_err(anyhow::Error::from),
+                Input::File(path) if outcome.original != outcome.fixed => {
+                    write::write_atomically(path, &outcome.fixed)
+                }
+                Input::File(_) => Ok(()),
+            };
+            if let Err(err) = written {
+                if let Some(io) = err.downcast_ref::<io::Error>()
+                    && io.kind() == io::ErrorKind::BrokenPipe
+                {
+                    return Err(io::ErrorKind::BrokenPipe.into());
+                }
+                eprintln!("error: {}: {err:#}", job.label);
+                status = Status::Error;
+                continue;
+            }
+            for (path, file) in &files_to_write {
+                if let Err(err) = write::write_context_file(path, file.old.as_deref(), &file.new) {
+                    eprintln!("error: {}: {err:#}", walk::normalize(path).display());
+                    status = Status::Error;
+                }
+            }
+        } else if mode == Mode::Write && job.input == Input::Stdin {
+            write!(out, "{}", outcome.fixed)?;
         }
+        let mut applied = std::collections::BTreeMap::new();
+        for rule in &outcome.applied {
+            *applied.entry(rule.code).or_insert(0) += 1;
+        }
+        let record = FileRecord {
+            label: job.label.clone(),
+            changed: outcome.changed(),
+            source: outcome.original,
+            fixed: outcome.fixed,
+            diagnostics: outcome.diagnostics,
+            remaining: outcome.remaining,
+            applied,
+            diff,
+            threshold,
+            error: None,
+        };
         let found = match mode {
-            Mode::Report => {
-                let index = LineIndex::new(&outcome.original);
-                for d in &outcome.diagnostics {
-                    writeln!(
-                        out,
-                        "{}",
-                        output::finding_line(label, &outcome.original, &index, d)
-                    )?;
-                }
-                !outcome.diagnostics.is_empty()
-            }
-            Mode::Diff => {
-                write!(
-                    out,
-                    "{}",
-                    output::unified_diff(label, &outcome.original, &outcome.fixed)
-                )?;
-                for file in &outcome.files {
-                    let Some(path) = context_file(context_dir.as_deref(), &file.path) else {
-                        continue;
-                    };
-                    if written_files.insert(path.clone()) {
-                        let shown = walk::normalize(&path).display().to_string();
-                        write!(
-                            out,
-                            "{}",
-                            output::file_diff(&shown, file.old.as_deref(), &file.new)
-                        )?;
-                    }
-                }
-                outcome.changed()
-            }
-            Mode::Check => {
-                if outcome.changed() {
-                    writeln!(
-                        out,
-                        "would fix {label} ({})",
-                        plural(outcome.applied.len(), "fix")
-                    )?;
-                }
-                outcome.changed()
-            }
-            Mode::Write => {
-                if outcome.changed() {
-                    let written = match input {
-                        Input::Stdin => {
-                            write!(out, "{}", outcome.fixed).map_err(anyhow::Error::from)
-                        }
-                        Input::File(path) => write::write_atomically(path, &outcome.fixed),
-                    };
-                    if let Err(err) = written {
-                        if let Some(io) = err.downcast_ref::<io::Error>()
-                            && io.kind() == io::ErrorKind::BrokenPipe
-                        {
-                            return Err(io::ErrorKind::BrokenPipe.into());
-                        }
-                        eprintln!("error: {label}: {err:#}");
-                        status = Status::Error;
-                        continue;
-                    }
-                    for file in &outcome.files {
-                        let Some(path) = context_file(context_dir.as_deref(), &file.path) else {
-                            continue;
-                        };
-                        if !written_files.insert(path.clone()) {
-                            continue;
-                        }
-                        if let Err(err) =
-                            write::write_context_file(&path, file.old.as_deref(), &file.new)
-                        {
-                            eprintln!("error: {}: {err:#}", walk::normalize(&path).display());
-                            status = Status::Error;
-                        }
-                    }
-                } else if *input == Input::Stdin {
-                    write!(out, "{}", outcome.fixed)?;
-                }
-                let index = LineIndex::new(&outcome.fixed);
-                for d in &outcome.remaining {
-                    let line = output::finding_line(label, &outcome.fixed, &index, d);
-                    if *input == Input::Stdin {
-                        eprintln!("{line}");
-                    } else {
-                        writeln!(out, "{line}")?;
-                    }
-                }
-                outcome.changed() || !outcome.remaining.is_empty()
-            }
+            Mode::Report => !record.diagnostics.is_empty(),
+            Mode::Diff | Mode::Check => record.changed,
+            Mode::Write => record.changed || !record.remaining.is_empty(),
         };
         if found {
             status = status.max(Status::Found);
         }
+        totals.add(&record);
+        records.push(record);
     }
+    let stdin_written = mode == Mode::Write && jobs.iter().any(|j| j.input == Input::Stdin);
+    let rendered = match args.format.as_str() {
+        "json" => report::json(&records, mode, &totals),
+        "sarif" => report::sarif(&records),
+        "github" => report::github(&records),
+        "markdown" => report::markdown(&records, &totals),
+        _ => {
+            let colour = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let text = report::text(&records, mode, colour);
+            if stdin_written {
+                // Standard output carries the fixed file: findings go to stderr.
+                eprint!("{text}");
+                String::new()
+            } else {
+                text
+            }
+        }
+    };
+    out.write_all(rendered.as_bytes())?;
     out.flush()?;
-    eprint!("{}", totals.summary(mode, args.rules.unsafe_fixes));
+    if args.format == "text" {
+        eprint!("{}", totals.summary(mode, rules_args.unsafe_fixes));
+    }
     Ok(status)
 }
 
-/// Where a context file of a fix lives, when the context is a folder.
-fn context_file(context_dir: Option<&std::path::Path>, path: &str) -> Option<std::path::PathBuf> {
-    Some(context_dir?.join(path))
-}
-
-#[derive(Default)]
-struct Totals {
-    files: usize,
-    findings: usize,
-    fixable: usize,
-    unsafe_only: usize,
-    changed_files: usize,
-    applied: usize,
-}
-
-impl Totals {
-    fn summary(&self, mode: Mode, unsafe_fixes: bool) -> String {
-        let files = plural(self.files, "file");
-        let more = if !unsafe_fixes && self.unsafe_only > 0 {
-            format!(" ({} more with --unsafe-fixes)", self.unsafe_only)
-        } else {
-            String::new()
-        };
-        match mode {
-            Mode::Report if self.findings == 0 => format!("No findings in {files}.\n"),
-            Mode::Report => format!(
-                "Found {} in {files}: {} fixable with --write{more}.\n",
-                plural(self.findings, "finding"),
-                self.fixable
-            ),
-            Mode::Diff | Mode::Check => format!(
-                "{} of {} would be rewritten with {}{more}.\n",
-                self.changed_files,
-                files,
-                plural(self.applied, "fix")
-            ),
-            Mode::Write => format!(
-                "Rewrote {} with {}{more}.\n",
-                plural(self.changed_files, "file"),
-                plural(self.applied, "fix")
-            ),
-        }
-    }
-}
-
-fn plural(n: usize, word: &str) -> String {
-    match (n, word) {
-        (1, _) => format!("1 {word}"),
-        (_, w) if w.ends_with('x') => format!("{n} {word}es"),
-        _ => format!("{n} {word}s"),
+fn error_record(
+    job: &Job,
+    threshold: Applicability,
+    message: String,
+    line: usize,
+    column: usize,
+) -> FileRecord {
+    FileRecord {
+        label: job.label.clone(),
+        source: String::new(),
+        fixed: String::new(),
+        diagnostics: Vec::new(),
+        remaining: Vec::new(),
+        applied: Default::default(),
+        diff: String::new(),
+        changed: false,
+        threshold,
+        error: Some(FileError {
+            message,
+            line,
+            column,
+        }),
     }
 }

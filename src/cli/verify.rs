@@ -16,8 +16,8 @@ use std::time::Instant;
 use anyhow::{Context as _, Result, anyhow, bail};
 use serde::Serialize;
 
+use super::Status;
 use super::args::VerifyArgs;
-use super::{Status, settings_from_args};
 use crate::apply::fix_source;
 use crate::context::Context;
 
@@ -107,8 +107,9 @@ pub fn verify(args: &VerifyArgs) -> Result<Status> {
     let document = crate::syntax::parse(&source).ok();
     let context = Context::for_document(&context_dir, document.as_ref())
         .with_context(|| format!("cannot read the build context {}", context_dir.display()))?;
-    let settings =
-        settings_from_args(&args.fix).map_err(|e| anyhow!(e.render().trim().to_owned()))?;
+    let settings = super::config::Resolver::new(&args.fix)
+        .settings(Some(&dockerfile))
+        .map_err(|e| anyhow!(e.render().trim().to_owned()))?;
     let outcome = fix_source(&source, &context, &settings).map_err(|e| {
         anyhow!(
             super::output::error_with_snippet(

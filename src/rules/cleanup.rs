@@ -4,7 +4,7 @@
 //! Which manager belongs to which rule, the command and what counts as
 //! already clean are data in `transforms/package-managers.yaml`.
 
-use super::run::{self, RunForm, RunView};
+use super::run::{self, RunForm};
 use super::{Checker, Rule, merge, packages};
 use crate::fix::{Applicability, Diagnostic, Fix};
 use crate::transforms::Manager;
@@ -116,53 +116,13 @@ it is not in the layer, and there is no finding.
     check: |checker, out| check(checker, &JS_CACHE, out),
 };
 
-/// The adjacent RUNs after `i` that belong to `manager`'s install group.
-fn group_after<'c>(checker: &'c Checker<'_>, i: usize, manager: &Manager) -> Vec<&'c RunView<'c>> {
-    let mut group = Vec::new();
-    let mut prev = &checker.runs[i];
-    for next in &checker.runs[i + 1..] {
-        let in_group = run::adjacent(checker.document, prev, next)
-            && next
-                .editable()
-                .is_some_and(|s| s.commands.iter().all(|c| packages::in_group(manager, c)));
-        if !in_group {
-            break;
-        }
-        group.push(next);
-        prev = next;
-    }
-    group
-}
-
-/// The install this RUN belongs to spans adjacent RUNs, and the cleanup
-/// belongs elsewhere: after DS102 merges them (it runs when enabled and the
-/// merge is exact), or else in the last RUN of the group.
-fn install_continues_elsewhere(
-    checker: &Checker<'_>,
-    i: usize,
-    manager: &Manager,
-    cleaned: &dyn Fn(&[crate::syntax::shell::SimpleCommand]) -> bool,
-) -> bool {
+/// DS102 merges this RUN with a neighbour in this round: the cleanup goes
+/// to the merged RUN in the next round. A RUN that stays on its own ships
+/// its lists in its own layer, so it gets its own finding.
+fn merges_first(checker: &Checker<'_>, i: usize, manager: &Manager) -> bool {
     let runs = &checker.runs;
-    let merges = |a: &RunView<'_>, b: &RunView<'_>| {
-        merge::shared_group(checker, a, b).is_some_and(|m| std::ptr::eq(m, manager))
-            && run::merge_runs(checker.document, a, b).is_some()
-    };
-    if checker.settings.rules.is_enabled(&merge::INSTALL_RUNS) {
-        let with_prev = i > 0 && merges(&runs[i - 1], &runs[i]);
-        let with_next = i + 1 < runs.len() && merges(&runs[i], &runs[i + 1]);
-        if with_prev || with_next {
-            return true;
-        }
-    }
-    group_after(checker, i, manager).iter().any(|g| {
-        g.script().is_some_and(|s| {
-            cleaned(&s.commands)
-                || s.commands
-                    .iter()
-                    .any(|c| packages::install(manager, c).is_some())
-        })
-    })
+    (i > 0 && merge::will_merge(checker, &runs[i - 1], &runs[i], manager))
+        || (i + 1 < runs.len() && merge::will_merge(checker, &runs[i], &runs[i + 1], manager))
 }
 
 /// A later RUN that can see this stage's files installs with `manager`
@@ -231,7 +191,7 @@ fn check(checker: &Checker<'_>, rule: &'static Rule, out: &mut Vec<Diagnostic>) 
             if cleaned(&script.commands) || view.has_cache_mount(&manager.cache_dirs) {
                 continue;
             }
-            if install_continues_elsewhere(checker, i, manager, &cleaned) {
+            if merges_first(checker, i, manager) {
                 continue;
             }
             let program = packages::install(manager, install)

@@ -104,12 +104,33 @@ pub(super) fn shared_group<'m>(
     })
 }
 
+/// RUNs next to each other (blank lines and comments between) that merge
+/// rules consider: never one a pragma applies to, so the pragma keeps its scope.
+fn candidate(checker: &Checker<'_>, a: &RunView<'_>, b: &RunView<'_>) -> bool {
+    run::between(checker.document, a, b).is_some()
+        && !super::pragma::marks(checker.document, a.item)
+        && !super::pragma::marks(checker.document, b.item)
+}
+
 fn pairs<'c>(checker: &'c Checker<'_>) -> impl Iterator<Item = (&'c RunView<'c>, &'c RunView<'c>)> {
     checker
         .runs
         .windows(2)
         .map(|w| (&w[0], &w[1]))
-        .filter(|(a, b)| run::between(checker.document, a, b).is_some())
+        .filter(|(a, b)| candidate(checker, a, b))
+}
+
+/// DS102 will merge these two RUNs of `manager`'s install in this round.
+pub(super) fn will_merge(
+    checker: &Checker<'_>,
+    a: &RunView<'_>,
+    b: &RunView<'_>,
+    manager: &Manager,
+) -> bool {
+    checker.settings.rules.is_enabled(&INSTALL_RUNS)
+        && candidate(checker, a, b)
+        && shared_group(checker, a, b).is_some_and(|m| std::ptr::eq(m, manager))
+        && run::merge_runs(checker.document, a, b).is_some()
 }
 
 fn check_install_runs(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {

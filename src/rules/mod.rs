@@ -11,6 +11,7 @@ mod manifest_first;
 mod merge;
 mod npm_ci;
 pub(crate) mod packages;
+pub(crate) mod pragma;
 pub(crate) mod run;
 
 use crate::context::Context;
@@ -83,6 +84,7 @@ impl PartialEq for Rule {
 
 /// Every rule, in pipeline order.
 pub static ALL: &[&Rule] = &[
+    &pragma::RULE,
     &cleanup::APT_LISTS,
     &merge::INSTALL_RUNS,
     &flags::ASSUME_YES,

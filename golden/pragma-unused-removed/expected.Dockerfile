@@ -1,0 +1,3 @@
+FROM debian:bookworm-slim
+RUN echo nothing to clean
+RUN apk add --no-cache curl

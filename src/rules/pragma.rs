@@ -1,0 +1,177 @@
+//! Suppression pragmas, and DS001 `unused-pragma`.
+//!
+//! Docker only treats `#` at the start of a line as a comment, so pragmas are
+//! comment lines: `# dockslim: ignore=DS101,apt-no-install-recommends` applies
+//! to the next instruction, `# dockslim: global ignore=DS401` to the file.
+
+use super::Rule;
+use crate::fix::{Diagnostic, Edit, Fix};
+use crate::settings::Settings;
+use crate::syntax::{Document, Item, TextRange};
+
+pub static RULE: Rule = Rule {
+    code: "DS001",
+    name: "unused-pragma",
+    summary: "a `# dockslim: ignore=…` pragma that suppresses nothing",
+    fix_safety: "safe (the pragma line is removed when none of its rules is used)",
+    doc: r#"## What it does
+Reports a suppression pragma that did not suppress anything: the rule it
+names found nothing on that instruction (or in the file, for `global`), or
+the name is not a rule. When no rule of the pragma is used, the fix removes
+the line.
+
+## Why
+Stale pragmas hide nothing but suggest that something is being hidden; they
+also keep hiding the rule's findings after the code changes again.
+
+## Example
+```dockerfile
+# dockslim: ignore=DS101
+RUN echo nothing to clean
+```
+becomes
+```dockerfile
+RUN echo nothing to clean
+```
+
+## Fix safety
+Safe: the line is a comment. A pragma naming a rule that is not selected in
+this run is not reported.
+"#,
+    check: |_, _| {},
+};
+
+struct Pragma {
+    line: TextRange,
+    global: bool,
+    /// The names as written, with the rule each resolves to.
+    names: Vec<(String, Option<&'static Rule>)>,
+    /// The instruction a next-instruction pragma applies to.
+    target: Option<TextRange>,
+    used: Vec<bool>,
+}
+
+fn parse(document: &Document) -> Vec<Pragma> {
+    let source = document.source();
+    let items = document.items();
+    let mut pragmas = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let Item::Comment(range) = item else { continue };
+        let text = range.slice(source).trim().trim_start_matches('#').trim();
+        let Some(rest) = text.strip_prefix("dockslim:") else {
+            continue;
+        };
+        let rest = rest.trim();
+        let (global, rest) = match rest.strip_prefix("global") {
+            Some(after) => (true, after.trim_start()),
+            None => (false, rest),
+        };
+        let Some(list) = rest.strip_prefix("ignore=") else {
+            continue;
+        };
+        let names: Vec<(String, Option<&'static Rule>)> = list
+            .split(',')
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(|n| (n.to_owned(), super::find(n)))
+            .collect();
+        let target = items[i + 1..].iter().find_map(|item| match item {
+            Item::Instruction(instruction) => Some(instruction.range),
+            _ => None,
+        });
+        let used = vec![false; names.len()];
+        pragmas.push(Pragma {
+            line: *range,
+            global,
+            names,
+            target,
+            used,
+        });
+    }
+    pragmas
+}
+
+/// True when a pragma applies to the instruction at `item`: rules that
+/// merge or move instructions leave it alone, so the pragma keeps its scope.
+pub(crate) fn marks(document: &Document, item: usize) -> bool {
+    let source = document.source();
+    document.items()[..item]
+        .iter()
+        .rev()
+        .take_while(|i| !matches!(i, Item::Instruction(_)))
+        .any(|i| matches!(i, Item::Comment(r) if r.slice(source).trim().trim_start_matches('#').trim().starts_with("dockslim:")))
+}
+
+/// Drops the diagnostics the pragmas suppress and adds DS001 findings for
+/// pragmas that suppress nothing.
+pub(crate) fn apply(document: &Document, settings: &Settings, diagnostics: &mut Vec<Diagnostic>) {
+    let mut pragmas = parse(document);
+    if pragmas.is_empty() {
+        return;
+    }
+    diagnostics.retain(|d| {
+        let mut keep = true;
+        for pragma in &mut pragmas {
+            let applies = pragma.global
+                || pragma
+                    .target
+                    .is_some_and(|t| t.start <= d.range.start && d.range.start < t.end);
+            if !applies {
+                continue;
+            }
+            for (k, (_, rule)) in pragma.names.iter().enumerate() {
+                if rule.is_some_and(|r| r.code == d.rule.code) {
+                    pragma.used[k] = true;
+                    keep = false;
+                }
+            }
+        }
+        keep
+    });
+    if !settings.rules.is_enabled(&RULE) {
+        return;
+    }
+    for pragma in pragmas {
+        let unused: Vec<&str> = pragma
+            .names
+            .iter()
+            .zip(&pragma.used)
+            .filter(|((_, rule), used)| {
+                !**used && rule.is_none_or(|r| settings.rules.is_enabled(r))
+            })
+            .map(|((name, _), _)| name.as_str())
+            .collect();
+        if unused.is_empty() {
+            continue;
+        }
+        let unknown: Vec<&str> = pragma
+            .names
+            .iter()
+            .filter(|(_, r)| r.is_none())
+            .map(|(n, _)| n.as_str())
+            .collect();
+        let mut message = format!(
+            "unused pragma: {} found nothing to ignore",
+            unused.join(", ")
+        );
+        if !unknown.is_empty() {
+            message.push_str(&format!(" ({} is not a rule)", unknown.join(", ")));
+        }
+        let all_unused = unused.len() == pragma.names.len();
+        let fix = if all_unused {
+            Fix::safe(vec![Edit::delete(pragma.line)])
+        } else {
+            Fix::display_only()
+        };
+        let comment_end = pragma.line.start + pragma.line.slice(document.source()).trim_end().len();
+        diagnostics.push(
+            Diagnostic::new(
+                &RULE,
+                TextRange::new(pragma.line.start, comment_end),
+                message,
+            )
+            .with_fix(fix),
+        );
+    }
+    diagnostics.sort_by_key(|d| (d.range.start, d.rule.code));
+}
