@@ -589,3 +589,208 @@ fn verify_without_an_engine_says_what_it_needs() {
                 .or(contains("the `docker` command is not available")),
         );
 }
+
+#[test]
+fn formats_json_github_markdown_and_plain_text_when_piped() {
+    let dir = dir_with(&[("Dockerfile", DIRTY)]);
+    let json = dockslim()
+        .current_dir(dir.path())
+        .args(["fix", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(json.status.code(), Some(1));
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(value["schema"], "dockslim/1");
+    assert_eq!(value["files"][0]["findings"][0]["code"], "DS101");
+    assert_eq!(
+        value["files"][0]["findings"][0]["fix"]["applicability"],
+        "safe"
+    );
+    assert_eq!(value["files"][0]["findings"][0]["start"]["line"], 2);
+
+    dockslim()
+        .current_dir(dir.path())
+        .args(["fix", "--format", "github"])
+        .assert()
+        .code(1)
+        .stdout(
+            contains("::warning file=Dockerfile,line=2,col=23,")
+                .and(contains("title=DS101 apt-lists-cleanup::")),
+        );
+
+    let dir2 = dir_with(&[(
+        "Dockerfile",
+        "FROM node:18\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nCMD [\"node\"]\n",
+    )]);
+    dockslim()
+        .current_dir(dir2.path())
+        .args(["fix", "--format", "markdown", "--diff"])
+        .assert()
+        .code(1)
+        .stdout(
+            contains("## dockslim")
+                .and(contains("| DS101 `apt-lists-cleanup` |"))
+                .and(contains("<details><summary>Diff</summary>"))
+                .and(contains("Not applied, for a human to decide:"))
+                .and(contains("DS401 `base-image-swap` (unsafe)")),
+        );
+    // Piped output has no colour codes, and no progress bar.
+    let text = dockslim()
+        .current_dir(dir.path())
+        .args(["fix"])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&text.stdout).contains('\x1b'));
+    assert!(!String::from_utf8_lossy(&text.stderr).contains('\r'));
+}
+
+#[test]
+fn no_progress_bar_when_not_on_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..40 {
+        fs::create_dir_all(dir.path().join(format!("s{i}"))).unwrap();
+        fs::write(dir.path().join(format!("s{i}/Dockerfile")), DIRTY).unwrap();
+    }
+    let out = dockslim()
+        .current_dir(dir.path())
+        .env_remove("CI")
+        .args(["fix", "--check"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        !stderr.contains('\r') && !stderr.contains("Dockerfiles"),
+        "{stderr:?}"
+    );
+    assert!(
+        stderr.contains("40 of 40 files would be rewritten with 40 fixes: DS101 ×40"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn configuration_is_discovered_with_overrides_and_flags_win() {
+    let dir = dir_with(&[
+        (
+            ".dockslim.yaml",
+            "ignore: [DS101]\noverrides:\n  - paths: [\"legacy/**\"]\n    select: [DS104]\n    unsafe-fixes: true\n",
+        ),
+        ("app/Dockerfile", DIRTY),
+        (
+            "legacy/Dockerfile",
+            "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y curl\n",
+        ),
+    ]);
+    // DS101 is ignored by the configuration.
+    dockslim()
+        .current_dir(dir.path())
+        .args(["fix", "app/Dockerfile"])
+        .assert()
+        .code(0);
+    // The override turns on unsafe fixes and selects DS104 for legacy/.
+    dockslim()
+        .current_dir(dir.path())
+        .args(["fix", "--write", "legacy/Dockerfile"])
+        .assert()
+        .code(1);
+    assert!(
+        read(dir.path().join("legacy/Dockerfile"))
+            .contains("install --no-install-recommends -y curl")
+    );
+    // Flags win: --select overrides the configuration's choice.
+    dockslim()
+        .current_dir(dir.path())
+        .args(["fix", "--select", "DS101", "app/Dockerfile"])
+        .assert()
+        .code(1);
+    // `dockslim config` shows what is in effect.
+    let out = dockslim()
+        .current_dir(dir.path())
+        .args(["config", "legacy/Dockerfile"])
+        .output()
+        .unwrap();
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(value["config_file"], ".dockslim.yaml");
+    assert_eq!(value["effective"]["unsafe_fixes"], true);
+    assert_eq!(value["effective"]["rules"], serde_json::json!(["DS104"]));
+}
+
+#[test]
+fn configuration_errors_name_file_line_and_column() {
+    let dir = dir_with(&[
+        (".dockslim.yaml", "select: [DS1]\nunsafe_fixes: true\n"),
+        ("Dockerfile", DIRTY),
+    ]);
+    dockslim()
+        .current_dir(dir.path())
+        .args(["fix"])
+        .assert()
+        .code(2)
+        .stderr(
+            contains("error: ")
+                .and(contains(".dockslim.yaml:2:1: unknown field `unsafe_fixes`"))
+                .and(contains("2 | unsafe_fixes: true")),
+        );
+    let dir = dir_with(&[("c.yaml", "unsafe-fixes: maybe\n"), ("Dockerfile", DIRTY)]);
+    dockslim()
+        .current_dir(dir.path())
+        .args(["fix", "--config", "c.yaml"])
+        .assert()
+        .code(2)
+        .stderr(contains("c.yaml:1:15:"));
+    let dir = dir_with(&[("c.yaml", "select: [DS999]\n"), ("Dockerfile", DIRTY)]);
+    dockslim()
+        .current_dir(dir.path())
+        .args(["fix", "--config", "c.yaml"])
+        .assert()
+        .code(2)
+        .stderr(contains("DS999"));
+}
+
+#[test]
+fn stdin_filename_names_the_file_and_finds_its_configuration() {
+    let dir = dir_with(&[("svc/.dockslim.yaml", "ignore: [DS101]\n")]);
+    dockslim()
+        .current_dir(dir.path())
+        .args(["fix", "--stdin-filename", "svc/Dockerfile", "-"])
+        .write_stdin(DIRTY)
+        .assert()
+        .code(0);
+    dockslim()
+        .current_dir(dir.path())
+        .args(["fix", "--stdin-filename", "other/Dockerfile", "-"])
+        .write_stdin(DIRTY)
+        .assert()
+        .code(1)
+        .stdout(contains("other/Dockerfile:2:23 DS101"));
+}
+
+#[test]
+fn completions_for_every_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        dockslim()
+            .args(["completions", shell])
+            .assert()
+            .code(0)
+            .stdout(contains("unsafe-fixes"));
+    }
+}
+
+#[test]
+fn pragmas_suppress_and_unused_ones_are_reported() {
+    let dir = dir_with(&[(
+        "Dockerfile",
+        "FROM debian:bookworm-slim\n# dockslim: ignore=DS101\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n# dockslim: ignore=DS106\nRUN echo hi\n",
+    )]);
+    let out = dockslim()
+        .current_dir(dir.path())
+        .args(["fix"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(!stdout.contains("DS101"), "{stdout}");
+    assert!(
+        stdout.contains("Dockerfile:4:1 DS001 [fix] unused pragma: DS106 found nothing to ignore"),
+        "{stdout}"
+    );
+}

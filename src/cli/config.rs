@@ -165,7 +165,11 @@ impl Config {
 
     /// The options for a Dockerfile: the file's, then every matching override.
     pub fn options_for(&self, dockerfile: &Path) -> Options {
-        let base = self.path.parent().unwrap_or(Path::new("."));
+        let base = self
+            .path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         let absolute = std::path::absolute(dockerfile).unwrap_or_else(|_| dockerfile.to_path_buf());
         let base = std::path::absolute(base).unwrap_or_else(|_| base.to_path_buf());
         let relative = absolute.strip_prefix(&base).unwrap_or(&absolute);
@@ -211,7 +215,11 @@ pub fn discover(dockerfile: &Path) -> Option<PathBuf> {
     while let Some(d) = dir {
         let candidate = d.join(FILE_NAME);
         if candidate.is_file() {
-            return Some(candidate);
+            // Shown relative to the working directory, like other paths.
+            let cwd = std::env::current_dir().ok();
+            let relative =
+                cwd.and_then(|cwd| candidate.strip_prefix(cwd).ok().map(Path::to_path_buf));
+            return Some(relative.unwrap_or(candidate));
         }
         dir = d.parent();
     }
@@ -290,12 +298,16 @@ pub fn build_settings(
     config: Option<&Config>,
     options: &Options,
 ) -> Result<Settings, SettingsError> {
-    let select = if args.select.is_empty() {
-        options.select.clone().unwrap_or_default()
+    // An explicit --select replaces the configuration's selection, its
+    // ignores included; --ignore adds to whatever is selected.
+    let (select, mut ignore) = if args.select.is_empty() {
+        (
+            options.select.clone().unwrap_or_default(),
+            options.ignore.clone(),
+        )
     } else {
-        args.select.clone()
+        (args.select.clone(), Vec::new())
     };
-    let mut ignore = options.ignore.clone();
     ignore.extend(args.ignore.iter().cloned());
     let mut settings = Settings {
         rules: RuleSelection::from_selectors(&select, &ignore).map_err(SettingsError::Selector)?,
@@ -309,9 +321,14 @@ pub fn build_settings(
     };
     let mappings = match (&args.mappings, &options.mappings, config) {
         (Some(flag), _, _) => Some(flag.clone()),
-        (None, Some(file), Some(config)) => {
-            Some(config.path.parent().unwrap_or(Path::new(".")).join(file))
-        }
+        (None, Some(file), Some(config)) => Some(
+            config
+                .path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."))
+                .join(file),
+        ),
         _ => None,
     };
     let no_builtin = args.no_builtin || options.no_builtin.unwrap_or(false);

@@ -97,3 +97,40 @@ pub fn oracle_python() -> Option<PathBuf> {
 pub fn hadolint() -> Option<PathBuf> {
     oracle("DOCKSLIM_HADOLINT", ".venv/bin/hadolint", &["--version"])
 }
+
+/// The official SARIF 2.1.0 schema, fetched by scripts/test.sh.
+pub fn sarif_schema() -> Option<PathBuf> {
+    let path = std::env::var_os("DOCKSLIM_SARIF_SCHEMA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join(".venv/sarif-schema-2.1.0.json"));
+    if path.is_file() {
+        return Some(path);
+    }
+    assert!(
+        std::env::var("DOCKSLIM_REQUIRE_ORACLES").as_deref() != Ok("1"),
+        "the SARIF schema is required but {} is missing; run scripts/test.sh",
+        path.display()
+    );
+    eprintln!("skipping: no SARIF schema at {}", path.display());
+    None
+}
+
+/// Validates `document` against `schema` with Python's jsonschema.
+pub fn validate(python: &Path, schema: &Path, document: &[u8]) -> Result<(), String> {
+    use std::io::Write;
+    let mut child = Command::new(python)
+        .arg(root().join("tests/validate_json.py"))
+        .arg(schema)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run the validator");
+    child.stdin.take().unwrap().write_all(document).unwrap();
+    let out = child.wait_with_output().unwrap();
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}
