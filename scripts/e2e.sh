@@ -12,6 +12,7 @@
 # names (scripts/standins/). They are cached between runs on a machine.
 #
 #   bash scripts/e2e.sh                  run the suite
+#   bash scripts/e2e.sh e2e-go ...       run only these cases
 #   bash scripts/e2e.sh --update-readme  also write the results table into README.md
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -75,11 +76,22 @@ standin gcr.io/distroless/static-debian12:nonroot distroless-static-nonroot.Dock
 # 4. dockslim verify on every app.
 cargo build --release --locked -q
 bin=$root/target/release/dockslim
+update_readme=0
+only=()
+for arg in "$@"; do
+  case "$arg" in
+    --update-readme) update_readme=1 ;;
+    *) only+=("$arg") ;;
+  esac
+done
 failed=0
 cases=()
 for smoke in golden/*/smoke; do
   dir=$(dirname "$smoke")
   name=$(basename "$dir")
+  if [ "${#only[@]}" -gt 0 ] && [[ ! " ${only[*]} " == *" $name "* ]]; then
+    continue
+  fi
   cases+=("$name")
   say "verify $name"
   args=()
@@ -149,7 +161,7 @@ if problems:
 print(f"\ne2e: {len(rows)} passed, 0 failed")
 PY
 
-if [ "${1:-}" = "--update-readme" ] && [ "$failed" = 0 ]; then
+if [ "$update_readme" = 1 ] && [ "${#only[@]}" = 0 ] && [ "$failed" = 0 ]; then
   python3 - "$out/results.md" <<'PY'
 import re, sys
 table = open(sys.argv[1]).read()

@@ -26,6 +26,7 @@ pub struct Context {
 fn wanted_text(name: &str) -> bool {
     name.ends_with(".txt")
         || name.ends_with(".in")
+        || name.ends_with(".go")
         || matches!(
             name,
             "package.json" | "pom.xml" | ".dockerignore" | "pyproject.toml"

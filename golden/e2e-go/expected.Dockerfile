@@ -1,7 +1,11 @@
-FROM golang:1.19
+FROM golang:1.19 AS build
 WORKDIR /src
 COPY go.mod ./
 RUN go mod download
 COPY . .
-RUN go build -o /usr/local/bin/app .
+RUN CGO_ENABLED=0 go build -o /usr/local/bin/app .
+
+FROM gcr.io/distroless/static-debian12:nonroot
+WORKDIR /src
+COPY --from=build /usr/local/bin/app /usr/local/bin/app
 CMD ["app"]

@@ -9,6 +9,7 @@ mod dockerignore;
 mod flags;
 mod manifest_first;
 mod merge;
+mod multi_stage;
 mod npm_ci;
 pub(crate) mod packages;
 pub(crate) mod pragma;
@@ -100,6 +101,7 @@ pub static ALL: &[&Rule] = &[
     &merge::CONSECUTIVE_RUNS,
     &manifest_first::RULE,
     &dockerignore::RULE,
+    &multi_stage::RULE,
     &base_image::RULE,
 ];
 
