@@ -29,7 +29,7 @@ fn wanted_text(name: &str) -> bool {
         || name.ends_with(".go")
         || matches!(
             name,
-            "package.json" | "pom.xml" | ".dockerignore" | "pyproject.toml"
+            "package.json" | "tsconfig.json" | "pom.xml" | ".dockerignore" | "pyproject.toml"
         )
 }
 

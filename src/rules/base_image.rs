@@ -395,6 +395,9 @@ fn uses_of(source: &str, name: &str) -> usize {
 
 fn check(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
     let table = &checker.settings.images;
+    if super::multi_stage::will_split(checker) {
+        return;
+    }
     let mut aliases: Vec<String> = Vec::new();
     for (index, stage) in checker.stages.iter().enumerate() {
         let from: &Instruction = stage.from;

@@ -1,13 +1,13 @@
-//! DS301 `multi-stage-split`: a single-stage Dockerfile that builds a Go
-//! binary becomes a builder stage plus a distroless runtime stage that
-//! receives only the binary. Other ecosystems are not split yet: a split is
-//! only proposed where the artifact and the runtime needs are known.
+//! DS301 `multi-stage-split`: a single-stage Dockerfile that builds its app
+//! becomes a builder stage plus a lean runtime stage that receives only what
+//! runs (Go and Node.js so far). A split is only proposed where the artifact
+//! and the runtime needs are known; otherwise the finding says why not.
 
 use super::run::{self, RunForm};
 use super::{Checker, Rule};
 use crate::fix::{Applicability, Diagnostic, Edit, Fix};
 use crate::syntax::shell::SimpleCommand;
-use crate::syntax::{Bias, Body, Keyword};
+use crate::syntax::{Bias, Body, Instruction, Keyword, Stage};
 
 pub static RULE: Rule = Rule {
     code: "DS301",
@@ -15,10 +15,19 @@ pub static RULE: Rule = Rule {
     summary: "a single-stage image that ships the Go toolchain and sources with its binary",
     fix_safety: "unsafe",
     doc: r#"## What it does
-Splits a single-stage Dockerfile that builds a Go program (`go build -o
-PATH`) into a builder stage (`AS build`) and a runtime stage on
-`gcr.io/distroless/static-debian12:nonroot` that receives only the binary
-(`COPY --from=build`), built with `CGO_ENABLED=0`. The runtime stage repeats
+Splits a single-stage Dockerfile that builds its app into a builder stage
+(`AS build`) and a lean runtime stage that receives only what runs:
+
+- **Go** (`go build -o PATH`): the runtime is
+  `gcr.io/distroless/static-debian12:nonroot` with only the binary, built with
+  `CGO_ENABLED=0`.
+- **Node.js** (`npm run build`, `yarn build`, `tsc`, and a `node FILE` start):
+  the runtime is the slim variant of the image (from the base-image table),
+  with `NODE_ENV=production`, production dependencies only (`npm ci
+  --omit=dev` from the lockfile), the build output folder (tsconfig's
+  `outDir`, which must hold the started file) and the `node` user.
+
+ The runtime stage repeats
 what the running container depends on from before the build (`WORKDIR`,
 `ENV`, `EXPOSE`, `LABEL`, `USER`, `STOPSIGNAL`); the instructions after the
 build (`CMD`, `ENTRYPOINT`, …) land in it. Paths under the working folder
@@ -63,7 +72,7 @@ cannot bind it).
     check,
 };
 
-const RUNTIME: &str = "gcr.io/distroless/static-debian12:nonroot";
+const GO_RUNTIME: &str = "gcr.io/distroless/static-debian12:nonroot";
 
 /// The `go build` command and where its `-o` output lands.
 fn go_build(command: &SimpleCommand) -> Option<Option<String>> {
@@ -82,16 +91,206 @@ fn go_build(command: &SimpleCommand) -> Option<Option<String>> {
     Some(output)
 }
 
+/// A JS build step: `npm run build`, `yarn build`, `pnpm build`, `tsc`.
+fn js_build(command: &SimpleCommand) -> bool {
+    let literals: Vec<&str> = run::effective_words(command)
+        .iter()
+        .filter_map(|w| w.literal.as_deref())
+        .collect();
+    matches!(
+        literals.as_slice(),
+        ["npm" | "pnpm", "run", "build", ..]
+            | ["yarn", "build", ..]
+            | ["yarn", "run", "build", ..]
+            | ["pnpm", "build", ..]
+            | ["tsc", ..]
+            | ["npx", "tsc", ..]
+    )
+}
+
+/// What the single stage looks like around its build step.
+struct Shape<'a> {
+    build: &'a Instruction,
+    /// The working folder when the build runs.
+    workdir: String,
+    /// Instructions before the build the running container depends on.
+    before: Vec<&'a Instruction>,
+}
+
+fn join_path(dir: &str, path: &str) -> String {
+    if path.starts_with('/') {
+        path.to_owned()
+    } else {
+        format!(
+            "{}/{}",
+            dir.trim_end_matches('/'),
+            path.trim_start_matches("./")
+        )
+    }
+}
+
+fn shape<'a>(stage: &Stage<'a>, build: &'a Instruction, default_workdir: &str) -> Shape<'a> {
+    let mut workdir = default_workdir.to_owned();
+    let mut before = Vec::new();
+    for instruction in stage
+        .instructions
+        .iter()
+        .take_while(|i| i.range.start < build.range.start)
+    {
+        if instruction.keyword() == Keyword::Workdir {
+            workdir = join_path(&workdir, instruction.args_text().trim_end_matches('/'));
+        }
+        if matches!(
+            instruction.keyword(),
+            Keyword::Workdir
+                | Keyword::Env
+                | Keyword::Expose
+                | Keyword::Label
+                | Keyword::User
+                | Keyword::Stopsignal
+        ) {
+            before.push(*instruction);
+        }
+    }
+    Shape {
+        build,
+        workdir,
+        before,
+    }
+}
+
+/// Why the stage cannot be split exactly, if it cannot. `shell` says whether
+/// the runtime image has a shell; `nonroot` whether it runs unprivileged.
+fn obstacle(stage: &Stage<'_>, build: &Instruction, shell: bool, nonroot: bool) -> Option<String> {
+    for instruction in &stage.instructions {
+        let command = instruction.effective();
+        let after = instruction.range.start > build.range.start;
+        let why = match command.keyword {
+            Keyword::Run | Keyword::Copy | Keyword::Add if after => Some(format!(
+                "a {} after the build needs the build stage",
+                command.keyword
+            )),
+            Keyword::Cmd | Keyword::Entrypoint if !shell && !command.is_exec_form() => {
+                Some("a shell-form CMD or ENTRYPOINT needs a shell".to_owned())
+            }
+            Keyword::Healthcheck
+                if !shell
+                    && !instruction.args_text().eq_ignore_ascii_case("none")
+                    && !instruction.args_text().contains('[') =>
+            {
+                Some("a shell-form HEALTHCHECK needs a shell".to_owned())
+            }
+            Keyword::Volume => Some(
+                "a VOLUME means the program writes at run time, maybe where a non-root user cannot"
+                    .to_owned(),
+            ),
+            Keyword::Expose
+                if nonroot
+                    && instruction.words().iter().any(|w| {
+                        instruction
+                            .text(*w)
+                            .split('/')
+                            .next()
+                            .and_then(|p| p.parse::<u32>().ok())
+                            .is_some_and(|p| p < 1024)
+                    }) =>
+            {
+                Some("a port below 1024 cannot be bound by a non-root user".to_owned())
+            }
+            Keyword::Onbuild => Some("ONBUILD triggers belong to the base image".to_owned()),
+            _ => None,
+        };
+        if why.is_some() {
+            return why;
+        }
+    }
+    None
+}
+
+/// The edits of a split: name the build stage, change the build command,
+/// and add the runtime stage right after the build RUN, so the instructions
+/// after it (CMD, ENTRYPOINT …) belong to the runtime stage.
+fn split_edits(
+    checker: &Checker<'_>,
+    stage: &Stage<'_>,
+    shape: &Shape<'_>,
+    runtime: &str,
+    body: &[String],
+    mut extra: Vec<Edit>,
+) -> (Vec<Edit>, String) {
+    let document = checker.document;
+    let source = document.source();
+    let newline = document.newline();
+    let mut edits = Vec::new();
+    if stage.name().is_none()
+        && let Some(image) = stage.image()
+    {
+        edits.push(Edit::insert(image.range.end, " AS build"));
+    }
+    edits.append(&mut extra);
+    let alias = stage.name().unwrap_or("build").to_owned();
+    let mut text = format!("{newline}FROM {runtime}{newline}");
+    for instruction in &shape.before {
+        text.push_str(
+            instruction
+                .range
+                .slice(source)
+                .trim_end_matches(['\n', '\r']),
+        );
+        text.push_str(newline);
+    }
+    for line in body {
+        text.push_str(&line.replace("{alias}", &alias));
+        text.push_str(newline);
+    }
+    let end = shape.build.range.end;
+    let prefix = if source[..end].ends_with('\n') {
+        ""
+    } else {
+        newline
+    };
+    edits.push(Edit::insert(end, format!("{prefix}{text}")));
+    (edits, alias)
+}
+
+/// DS301 is enabled and splits this file in this round: the single stage
+/// is about to become a builder, so DS401 must not slim it now.
+pub(super) fn will_split(checker: &Checker<'_>) -> bool {
+    if !checker.settings.rules.is_enabled(&RULE) || !checker.settings.unsafe_fixes {
+        return false;
+    }
+    let mut found = Vec::new();
+    check(checker, &mut found);
+    found
+        .iter()
+        .any(|d| d.fix.as_ref().is_some_and(|f| f.changes_something()))
+}
+
 fn check(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
     let [stage] = checker.stages.as_slice() else {
         return;
     };
-    let document = checker.document;
-    let source = document.source();
     let Some(image) = stage.image() else { return };
-    if image.canonical_name() != "golang" {
-        return;
+    match image.canonical_name().as_str() {
+        "golang" => check_go(checker, stage, out),
+        "node" => check_node(checker, stage, out),
+        _ => {}
     }
+}
+
+fn report(instruction: &Instruction, command: &SimpleCommand, what: &str, why: &str) -> Diagnostic {
+    Diagnostic::new(
+        &RULE,
+        instruction.source_range(command.range),
+        format!(
+            "{what}; a builder and a lean runtime stage would not (not split automatically: {why})"
+        ),
+    )
+    .with_fix(Fix::display_only())
+}
+
+fn check_go(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnostic>) {
+    let what = "the image ships the Go toolchain and sources with the binary";
     // The build RUN: the last RUN with `go build`.
     let Some((view, command, output)) = checker.runs.iter().rev().find_map(|v| {
         let RunForm::Shell(script) = &v.form else {
@@ -106,103 +305,90 @@ fn check(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
         return;
     };
     let build = view.instruction;
-    let report = |why: &str| {
-        Diagnostic::new(
-            &RULE,
-            build.source_range(command.range),
-            format!("the image ships the Go toolchain and sources with the binary; a builder and a distroless runtime stage would not (not split automatically: {why})"),
-        )
-        .with_fix(Fix::display_only())
-    };
-    // Where the binary lands, as an absolute path.
-    let mut workdir = "/go".to_owned();
-    let mut before = Vec::new();
-    for instruction in stage
-        .instructions
-        .iter()
-        .take_while(|i| i.range.start < build.range.start)
-    {
-        if instruction.keyword() == Keyword::Workdir {
-            let dir = instruction.args_text();
-            workdir = if dir.starts_with('/') {
-                dir.trim_end_matches('/').to_owned()
-            } else {
-                format!("{workdir}/{dir}")
-            };
-        }
-        if matches!(
-            instruction.keyword(),
-            Keyword::Workdir
-                | Keyword::Env
-                | Keyword::Expose
-                | Keyword::Label
-                | Keyword::User
-                | Keyword::Stopsignal
-        ) {
-            before.push(*instruction);
-        }
-    }
+    let shape = shape(stage, build, "/go");
     let Some(output) = output else {
         out.push(report(
+            build,
+            command,
+            what,
             "`go build` has no `-o`, so the binary's path is not certain",
         ));
         return;
     };
     if output.contains('$') {
-        out.push(report("the output path uses a variable"));
+        out.push(report(
+            build,
+            command,
+            what,
+            "the output path uses a variable",
+        ));
         return;
     }
-    let binary = if output.starts_with('/') {
-        output
-    } else {
-        format!("{workdir}/{}", output.trim_start_matches("./"))
-    };
-    // What comes after the build must not need the toolchain or a shell.
-    let mut runtime_paths = Vec::new();
-    for instruction in stage.instructions.iter() {
-        let command = instruction.effective();
-        let why = match command.keyword {
-            Keyword::Run | Keyword::Copy | Keyword::Add
-                if instruction.range.start > build.range.start =>
-            {
-                Some(format!(
-                    "a {} after the build needs the build stage",
-                    command.keyword
-                ))
-            }
-            Keyword::Cmd | Keyword::Entrypoint if !command.is_exec_form() => {
-                Some("a shell-form CMD or ENTRYPOINT needs a shell".to_owned())
-            }
-            Keyword::Healthcheck
-                if !instruction.args_text().eq_ignore_ascii_case("none")
-                    && !instruction.args_text().contains('[') =>
-            {
-                Some("a shell-form HEALTHCHECK needs a shell".to_owned())
-            }
-            Keyword::Volume => Some(
-                "a VOLUME means the program writes at run time, maybe where nonroot cannot"
-                    .to_owned(),
-            ),
-            Keyword::Expose
-                if instruction.words().iter().any(|w| {
-                    instruction
-                        .text(*w)
-                        .split('/')
-                        .next()
-                        .and_then(|p| p.parse::<u32>().ok())
-                        .is_some_and(|p| p < 1024)
-                }) =>
-            {
-                Some("a port below 1024 cannot be bound by the nonroot user".to_owned())
-            }
-            Keyword::Onbuild => Some("ONBUILD triggers belong to the base image".to_owned()),
-            _ => None,
-        };
-        if let Some(why) = why {
-            out.push(report(&why));
-            return;
+    let binary = join_path(&shape.workdir, &output);
+    if let Some(why) = obstacle(stage, build, false, true) {
+        out.push(report(build, command, what, &why));
+        return;
+    }
+    let uses_cgo = checker
+        .context
+        .names("")
+        .into_iter()
+        .flatten()
+        .filter(|n| n.ends_with(".go"))
+        .any(|n| {
+            checker
+                .context
+                .text(n)
+                .is_some_and(|t| t.contains("import \"C\""))
+        })
+        || command
+            .assignments
+            .iter()
+            .any(|a| build.text(*a).starts_with("CGO_ENABLED=1"));
+    if uses_cgo {
+        out.push(report(
+            build,
+            command,
+            what,
+            "the program uses cgo, so it needs a libc at run time",
+        ));
+        return;
+    }
+    // Files under the working folder the running program is pointed at.
+    let mut body = vec![format!("COPY --from={{alias}} {binary} {binary}")];
+    for path in runtime_paths(checker, stage, &shape.workdir) {
+        if path != binary {
+            body.push(format!("COPY --from={{alias}} {path} {path}"));
         }
-        // Files under the working folder the running program is pointed at.
+    }
+    let mut extra = Vec::new();
+    if !command
+        .assignments
+        .iter()
+        .any(|a| build.text(*a).starts_with("CGO_ENABLED="))
+    {
+        extra.push(Edit::insert(
+            build.logical.to_source(command.range.start, Bias::Right),
+            "CGO_ENABLED=0 ",
+        ));
+    }
+    let (edits, _) = split_edits(checker, stage, &shape, GO_RUNTIME, &body, extra);
+    out.push(
+        Diagnostic::new(
+            &RULE,
+            build.source_range(command.range),
+            format!("the image ships the Go toolchain and sources with `{binary}`: build in a stage and run on {GO_RUNTIME}"),
+        )
+        .with_fix(Fix::new(edits, Applicability::Unsafe)),
+    );
+}
+
+/// Paths under the working folder that CMD, ENTRYPOINT or ENV name and that
+/// the build context has: the running program reads them.
+fn runtime_paths(checker: &Checker<'_>, stage: &Stage<'_>, workdir: &str) -> Vec<String> {
+    let mut paths = Vec::new();
+    for instruction in &stage.instructions {
+        let command = instruction.effective();
         let values: Vec<String> = match (&command.body, command.keyword) {
             (Body::Exec(args), Keyword::Cmd | Keyword::Entrypoint) => {
                 args.iter().map(|a| a.value.clone()).collect()
@@ -220,83 +406,178 @@ fn check(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
             _ => Vec::new(),
         };
         for value in values {
-            let path = if value.starts_with('/') {
-                value.clone()
-            } else {
-                format!("{workdir}/{}", value.trim_start_matches("./"))
-            };
+            let path = join_path(workdir, &value);
             let relative = path
                 .strip_prefix(&format!("{workdir}/"))
                 .unwrap_or_default();
             let first = relative.split('/').next().unwrap_or_default();
             if !first.is_empty()
-                && path != binary
                 && checker.context.has(first) == Some(true)
-                && !runtime_paths.contains(&path)
+                && !paths.contains(&path)
             {
-                runtime_paths.push(path);
+                paths.push(path);
             }
         }
     }
-    let uses_cgo = checker
-        .context
-        .names("")
-        .into_iter()
-        .flatten()
-        .filter(|n| n.ends_with(".go"))
-        .any(|n| {
-            checker
-                .context
-                .text(n)
-                .is_some_and(|t| t.contains("import \"C\""))
-        });
-    let cgo_on = command
-        .assignments
-        .iter()
-        .any(|a| build.text(*a).starts_with("CGO_ENABLED=1"));
-    if uses_cgo || cgo_on {
-        out.push(report(
-            "the program uses cgo, so it needs a libc at run time",
-        ));
+    paths
+}
+
+fn check_node(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnostic>) {
+    let what = "the image ships dev dependencies, sources and build tools with the built app";
+    let Some((view, command)) = checker.runs.iter().rev().find_map(|v| {
+        let RunForm::Shell(script) = &v.form else {
+            return None;
+        };
+        script
+            .commands
+            .iter()
+            .filter(|c| !c.nested)
+            .find(|c| js_build(c))
+            .map(|c| (v, c))
+    }) else {
+        return;
+    };
+    let build = view.instruction;
+    let shape = shape(stage, build, "/");
+    if let Some(why) = obstacle(stage, build, true, true) {
+        out.push(report(build, command, what, &why));
         return;
     }
-    // The edits: name the stage, build static, add the runtime stage.
-    let mut edits = Vec::new();
-    if stage.name().is_none() {
-        edits.push(Edit::insert(image.range.end, " AS build"));
-    }
-    let alias = stage.name().unwrap_or("build").to_owned();
-    if !command
-        .assignments
-        .iter()
-        .any(|a| build.text(*a).starts_with("CGO_ENABLED="))
-    {
-        let at = build.logical.to_source(command.range.start, Bias::Right);
-        edits.push(Edit::insert(at, "CGO_ENABLED=0 "));
-    }
-    let newline = document.newline();
-    let mut stage_text = format!("{newline}FROM {RUNTIME}{newline}");
-    for instruction in &before {
-        let text = instruction.range.slice(source);
-        stage_text.push_str(text.trim_end_matches(['\n', '\r']));
-        stage_text.push_str(newline);
-    }
-    stage_text.push_str(&format!("COPY --from={alias} {binary} {binary}{newline}"));
-    for path in &runtime_paths {
-        stage_text.push_str(&format!("COPY --from={alias} {path} {path}{newline}"));
-    }
-    let end = build.range.end;
-    let prefix = if source[..end].ends_with('\n') {
-        ""
-    } else {
-        newline
+    // The entry point the container runs, and the folder the build writes.
+    let entry =
+        stage
+            .instructions
+            .iter()
+            .rev()
+            .find_map(|i| match (&i.effective().body, i.keyword()) {
+                (Body::Exec(args), Keyword::Cmd | Keyword::Entrypoint)
+                    if args.len() >= 2 && args[0].value == "node" =>
+                {
+                    Some(args[1].value.clone())
+                }
+                _ => None,
+            });
+    let Some(entry) = entry else {
+        out.push(report(
+            build,
+            command,
+            what,
+            "the container does not start with `node FILE`, so what it runs is not certain",
+        ));
+        return;
     };
-    edits.push(Edit::insert(end, format!("{prefix}{stage_text}")));
+    let out_dir = checker
+        .context
+        .text("tsconfig.json")
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+        .and_then(|v| {
+            v["compilerOptions"]["outDir"]
+                .as_str()
+                .map(|d| d.trim_start_matches("./").trim_end_matches('/').to_owned())
+        });
+    let entry_dir = entry
+        .trim_start_matches("./")
+        .split('/')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let out_dir = match out_dir {
+        Some(dir) if dir == entry_dir => dir,
+        Some(dir) => {
+            out.push(report(
+                build,
+                command,
+                what,
+                &format!("the build writes `{dir}` but the container runs `{entry}`"),
+            ));
+            return;
+        }
+        None if matches!(entry_dir.as_str(), "dist" | "build" | "out" | "lib")
+            && entry.contains('/') =>
+        {
+            entry_dir
+        }
+        None => {
+            out.push(report(
+                build,
+                command,
+                what,
+                &format!("the build output folder is not certain (`{entry}`)"),
+            ));
+            return;
+        }
+    };
+    // Production dependencies from the lockfile in the context.
+    let context = checker.context;
+    let (manifests, install) = if context.has("package-lock.json") == Some(true) {
+        (
+            "package.json package-lock.json",
+            "npm ci --omit=dev && npm cache clean --force",
+        )
+    } else if context.has("yarn.lock") == Some(true) {
+        (
+            "package.json yarn.lock",
+            "yarn install --production --frozen-lockfile && yarn cache clean",
+        )
+    } else if context.has("package.json") == Some(true) {
+        (
+            "package.json",
+            "npm install --omit=dev && npm cache clean --force",
+        )
+    } else {
+        out.push(report(
+            build,
+            command,
+            what,
+            "the build context has no package.json",
+        ));
+        return;
+    };
+    let runtime = match stage.image() {
+        Some(image) => checker
+            .settings
+            .images
+            .candidates(&image)
+            .into_iter()
+            .find(|(e, _)| e.role != crate::images::Role::Builder && e.profile.is_none())
+            .map_or(image.text.clone(), |(e, values)| {
+                e.replacement(&image, &values)
+            }),
+        None => return,
+    };
+    let workdir = shape.workdir.clone();
+    let mut body = Vec::new();
+    let sets_node_env = shape
+        .before
+        .iter()
+        .any(|i| i.keyword() == Keyword::Env && i.args_text().contains("NODE_ENV"));
+    if !sets_node_env {
+        body.push("ENV NODE_ENV=production".to_owned());
+    }
+    if workdir != "/" && !shape.before.iter().any(|i| i.keyword() == Keyword::Workdir) {
+        body.push(format!("WORKDIR {workdir}"));
+    }
+    body.push(format!("COPY {manifests} ./"));
+    body.push(format!("RUN {install}"));
+    body.push(format!(
+        "COPY --from={{alias}} {} ./{out_dir}",
+        join_path(&workdir, &out_dir)
+    ));
+    let has_user = stage
+        .instructions
+        .iter()
+        .any(|i| i.keyword() == Keyword::User);
+    if !has_user {
+        // The official images' `node` user, by number: Kubernetes can only
+        // check `runAsNonRoot` for a numeric user.
+        body.push("USER 1000:1000".to_owned());
+    }
+    let (edits, _) = split_edits(checker, stage, &shape, &runtime, &body, Vec::new());
     out.push(
         Diagnostic::new(
             &RULE,
             build.source_range(command.range),
-            format!("the image ships the Go toolchain and sources with `{binary}`: build in a stage and run on {RUNTIME}"),
+            format!("{what}: build in a stage, run `{entry}` on {runtime} with production dependencies as the `node` user (1000)"),
         )
         .with_fix(Fix::new(edits, Applicability::Unsafe)),
     );
