@@ -1,6 +1,14 @@
-FROM python:3.11-slim
+FROM python:3.11 AS build
+ENV VIRTUAL_ENV=/opt/venv PATH=/opt/venv/bin:$PATH
+RUN python -m venv /opt/venv
 WORKDIR /app
 COPY requirements.txt ./
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
+
+FROM python:3.11-slim
+ENV VIRTUAL_ENV=/opt/venv PATH=/opt/venv/bin:$PATH
+COPY --from=build /opt/venv /opt/venv
+WORKDIR /app
+COPY --from=build /app /app
 CMD ["python", "app.py"]

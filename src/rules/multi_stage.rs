@@ -274,6 +274,7 @@ fn check(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
     match image.canonical_name().as_str() {
         "golang" => check_go(checker, stage, out),
         "node" => check_node(checker, stage, out),
+        "python" => check_python(checker, stage, out),
         _ => {}
     }
 }
@@ -578,6 +579,260 @@ fn check_node(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnostic
             &RULE,
             build.source_range(command.range),
             format!("{what}: build in a stage, run `{entry}` on {runtime} with production dependencies as the `node` user (1000)"),
+        )
+        .with_fix(Fix::new(edits, Applicability::Unsafe)),
+    );
+}
+
+const RUNTIME_PACKAGES: &str = include_str!("../../transforms/runtime-packages.yaml");
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuntimePackages {
+    build_only: Vec<String>,
+    runtime_of: std::collections::BTreeMap<String, String>,
+}
+
+fn runtime_packages() -> &'static RuntimePackages {
+    static TABLE: std::sync::OnceLock<RuntimePackages> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        serde_saphyr::from_str(RUNTIME_PACKAGES)
+            .unwrap_or_else(|e| panic!("transforms/runtime-packages.yaml is invalid: {e}"))
+    })
+}
+
+const VENV: &str = "/opt/venv";
+
+fn check_python(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnostic>) {
+    let what = "the image ships compilers, headers and build caches with the installed packages";
+    let document = checker.document;
+    let source = document.source();
+    let newline = document.newline();
+    // The installs: pip into what becomes a virtualenv, apt packages sorted
+    // into build-only and runtime ones.
+    let mut pip = None;
+    let mut runtime_apt: Vec<String> = Vec::new();
+    let mut build_apt = false;
+    let table = runtime_packages();
+    for view in checker.runs.iter() {
+        let RunForm::Shell(script) = &view.form else {
+            if let Some(command) = view.script().and_then(|s| s.commands.first()) {
+                out.push(report(
+                    view.instruction,
+                    command,
+                    what,
+                    "a heredoc RUN cannot be checked",
+                ));
+            }
+            return;
+        };
+        for command in script.commands.iter().filter(|c| !c.nested) {
+            let literals: Vec<&str> = run::effective_words(command)
+                .iter()
+                .filter_map(|w| w.literal.as_deref())
+                .collect();
+            let program = run::program(run::effective_words(command)).unwrap_or_default();
+            let is_pip = program.starts_with("pip")
+                || (program.starts_with("python")
+                    && literals.get(1) == Some(&"-m")
+                    && literals.get(2) == Some(&"pip"));
+            if is_pip {
+                if literals.contains(&"--user")
+                    || literals.contains(&"--target")
+                    || literals.contains(&"--prefix")
+                {
+                    out.push(report(
+                        view.instruction,
+                        command,
+                        what,
+                        "pip installs outside the environment (`--user`, `--target`, `--prefix`)",
+                    ));
+                    return;
+                }
+                pip.get_or_insert((view.instruction, command));
+                continue;
+            }
+            match program {
+                "apt-get" | "apt" => {
+                    if literals.contains(&"install") {
+                        for package in literals
+                            .iter()
+                            .skip_while(|w| **w != "install")
+                            .skip(1)
+                            .filter(|w| !w.starts_with('-'))
+                        {
+                            let package = package.split('=').next().unwrap_or(package);
+                            if table.build_only.iter().any(|b| b == package) {
+                                build_apt = true;
+                            } else if let Some(lib) = table.runtime_of.get(package) {
+                                build_apt = true;
+                                if !runtime_apt.contains(lib) {
+                                    runtime_apt.push(lib.clone());
+                                }
+                            } else if package.ends_with("-dev") {
+                                out.push(report(view.instruction, command, what, &format!("`{package}` has no known runtime library (transforms/runtime-packages.yaml)")));
+                                return;
+                            } else if !runtime_apt.iter().any(|p| p == package) {
+                                runtime_apt.push(package.to_owned());
+                            }
+                        }
+                    }
+                }
+                "rm" | "mkdir" | "echo" | "set" | "true" => {}
+                other => {
+                    out.push(report(
+                        view.instruction,
+                        command,
+                        what,
+                        &format!("a RUN of `{other}` may write outside the app folder"),
+                    ));
+                    return;
+                }
+            }
+        }
+    }
+    let Some((install, command)) = pip else {
+        return;
+    };
+    if !build_apt
+        && checker
+            .settings
+            .images
+            .candidates(&stage.image().expect("a FROM has an image"))
+            .is_empty()
+    {
+        return;
+    }
+    // The app folder: the final WORKDIR, which every COPY must write into.
+    let mut workdir = "/".to_owned();
+    for instruction in &stage.instructions {
+        match instruction.keyword() {
+            Keyword::Workdir => {
+                workdir = join_path(&workdir, instruction.args_text().trim_end_matches('/'))
+            }
+            Keyword::Copy | Keyword::Add => {
+                let words = instruction.words();
+                let dest = words
+                    .last()
+                    .map(|w| instruction.text(*w))
+                    .unwrap_or_default();
+                let dest = join_path(&workdir, dest);
+                if !(dest == workdir || dest.starts_with(&format!("{workdir}/")))
+                    || instruction.flag("from").is_some()
+                {
+                    out.push(report(
+                        install,
+                        command,
+                        what,
+                        &format!(
+                            "a {} writes outside the app folder ({dest})",
+                            instruction.keyword()
+                        ),
+                    ));
+                    return;
+                }
+            }
+            Keyword::Volume => {
+                out.push(report(
+                    install,
+                    command,
+                    what,
+                    "a VOLUME means the program writes at run time",
+                ));
+                return;
+            }
+            Keyword::Onbuild => {
+                out.push(report(
+                    install,
+                    command,
+                    what,
+                    "ONBUILD triggers belong to the base image",
+                ));
+                return;
+            }
+            _ => {}
+        }
+    }
+    if workdir == "/" {
+        out.push(report(
+            install,
+            command,
+            what,
+            "there is no WORKDIR, so the app folder is not certain",
+        ));
+        return;
+    }
+    let Some(image) = stage.image() else { return };
+    let runtime = checker
+        .settings
+        .images
+        .candidates(&image)
+        .into_iter()
+        .find(|(e, _)| e.role != crate::images::Role::Builder && e.profile.is_none())
+        .map_or(image.text.clone(), |(e, values)| {
+            e.replacement(&image, &values)
+        });
+    // The edits: the builder installs into a virtualenv from the start; the
+    // runtime stage, appended, gets the virtualenv and the app folder; what
+    // the container runs moves to it.
+    let mut edits = Vec::new();
+    if stage.name().is_none() {
+        edits.push(Edit::insert(image.range.end, " AS build"));
+    }
+    let alias = stage.name().unwrap_or("build").to_owned();
+    let env_line = format!("ENV VIRTUAL_ENV={VENV} PATH={VENV}/bin:$PATH");
+    let from_end = stage.from.range.end;
+    let lead = if source[..from_end].ends_with('\n') {
+        ""
+    } else {
+        newline
+    };
+    edits.push(Edit::insert(
+        from_end,
+        format!("{lead}{env_line}{newline}RUN python -m venv {VENV}{newline}"),
+    ));
+    let mut text = format!("{newline}FROM {runtime}{newline}{env_line}{newline}");
+    if !runtime_apt.is_empty() {
+        text.push_str(&format!(
+            "RUN apt-get update && apt-get install -y --no-install-recommends {} && rm -rf /var/lib/apt/lists/*{newline}",
+            runtime_apt.join(" ")
+        ));
+    }
+    text.push_str(&format!("COPY --from={alias} {VENV} {VENV}{newline}"));
+    let mut moved = String::new();
+    for instruction in &stage.instructions {
+        let line = instruction
+            .range
+            .slice(source)
+            .trim_end_matches(['\n', '\r']);
+        match instruction.keyword() {
+            Keyword::Env
+            | Keyword::Workdir
+            | Keyword::Label
+            | Keyword::User
+            | Keyword::Stopsignal => {
+                text.push_str(line);
+                text.push_str(newline);
+            }
+            Keyword::Expose | Keyword::Healthcheck | Keyword::Cmd | Keyword::Entrypoint => {
+                moved.push_str(line);
+                moved.push_str(newline);
+                edits.push(Edit::delete(instruction.range));
+            }
+            _ => {}
+        }
+    }
+    text.push_str(&format!("COPY --from={alias} {workdir} {workdir}{newline}"));
+    text.push_str(&moved);
+    let end = source.len();
+    let lead = if source.ends_with('\n') { "" } else { newline };
+    edits.push(Edit::insert(end, format!("{lead}{text}")));
+    edits.sort_by_key(|e| (e.range.start, e.range.end));
+    out.push(
+        Diagnostic::new(
+            &RULE,
+            install.source_range(command.range),
+            format!("{what}: install into a virtualenv in a builder stage and run on {runtime} with only the environment, the app and its shared libraries"),
         )
         .with_fix(Fix::new(edits, Applicability::Unsafe)),
     );
