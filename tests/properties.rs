@@ -39,6 +39,22 @@ fn dockerfile_line() -> impl Strategy<Value = String> {
         1 => fixed("ENV A=1 \\\n    B=2"),
         1 => fixed("RUN echo \\\\"),
         1 => fixed("RUN echo unterminated \\"),
+        3 => fixed("WORKDIR /src\nCOPY . .\nRUN go build -o /usr/local/bin/app .\nCMD [\"app\"]"),
+        3 => fixed("WORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]"),
+        2 => fixed("WORKDIR /app"),
+        2 => fixed("COPY . ."),
+        1 => fixed("FROM golang:1.22"),
+        1 => fixed("RUN go build -o /usr/local/bin/app ."),
+        1 => fixed("CMD [\"app\"]"),
+        1 => fixed("FROM python:3.11"),
+        1 => fixed("RUN pip install -r requirements.txt"),
+        1 => fixed("RUN apt-get install -y libpq-dev gcc"),
+        1 => fixed("RUN npm ci && npm run build"),
+        1 => fixed("CMD [\"node\", \"dist/index.js\"]"),
+        1 => fixed("EXPOSE 8080"),
+        1 => fixed("# dockslim: ignore=DS101"),
+        1 => fixed("ARG BASE=node:18"),
+        1 => fixed("FROM ${BASE}"),
         1 => "[ -~]{0,30}".prop_map(|s| s),
         1 => "\\PC{0,12}".prop_map(|s| format!("RUN {s}")),
     ]
@@ -56,15 +72,21 @@ fn dockerfile() -> impl Strategy<Value = String> {
         prop_oneof![Just("\n"), Just("\r\n")],
         any::<bool>(),
         any::<bool>(),
+        prop_oneof![
+            Just("debian:bookworm"),
+            Just("golang:1.22"),
+            Just("python:3.11"),
+            Just("node:18")
+        ],
     )
-        .prop_map(|(head, lines, newline, final_newline, bom)| {
+        .prop_map(|(head, lines, newline, final_newline, bom, base)| {
             let mut text = if bom {
                 "\u{feff}".to_owned()
             } else {
                 String::new()
             };
             text.push_str(head);
-            let mut all = vec!["FROM debian:bookworm".to_owned()];
+            let mut all = vec![format!("FROM {base}")];
             all.extend(lines);
             text.push_str(
                 &all.join(newline)
@@ -125,7 +147,27 @@ fn generator_produces_meaningful_files() {
             changed += usize::from(outcome.changed());
         }
     }
-    eprintln!("generated files: {parsed}/2000 parse, {changed} changed by a fix");
+    // With unsafe fixes some get split into stages (DS301) or rebased (DS401).
+    let unsafe_settings = Settings {
+        unsafe_fixes: true,
+        ..Settings::default()
+    };
+    let mut runner = TestRunner::deterministic();
+    let mut split = 0;
+    for _ in 0..2000 {
+        let text = dockerfile().new_tree(&mut runner).unwrap().current();
+        if let Ok(outcome) = fix_source(&text, &dockslim::Context::unknown(), &unsafe_settings) {
+            split +=
+                usize::from(outcome.fixed.matches("FROM ").count() > text.matches("FROM ").count());
+        }
+    }
+    eprintln!(
+        "generated files: {parsed}/2000 parse, {changed} changed by a fix, {split} split into stages"
+    );
+    assert!(
+        split >= 20,
+        "only {split} of 2000 generated files get split"
+    );
     assert!(
         parsed >= 1000,
         "only {parsed} of 2000 generated files parse"
