@@ -72,6 +72,8 @@ standin python:3.11-slim python-3.11-slim.Dockerfile
 standin python:3.11 python-3.11.Dockerfile
 standin golang:1.19 golang-1.19.Dockerfile
 standin gcr.io/distroless/static-debian12:nonroot distroless-static-nonroot.Dockerfile
+standin rust:1.63 rust-1.63.Dockerfile
+standin gcr.io/distroless/cc-debian12:nonroot distroless-cc-nonroot.Dockerfile
 
 # 4. dockslim verify on every app.
 cargo build --release --locked -q

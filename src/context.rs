@@ -29,7 +29,12 @@ fn wanted_text(name: &str) -> bool {
         || name.ends_with(".go")
         || matches!(
             name,
-            "package.json" | "tsconfig.json" | "pom.xml" | ".dockerignore" | "pyproject.toml"
+            "package.json"
+                | "tsconfig.json"
+                | "Cargo.toml"
+                | "pom.xml"
+                | ".dockerignore"
+                | "pyproject.toml"
         )
 }
 

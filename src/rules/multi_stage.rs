@@ -12,7 +12,7 @@ use crate::syntax::{Bias, Body, Instruction, Keyword, Stage};
 pub static RULE: Rule = Rule {
     code: "DS301",
     name: "multi-stage-split",
-    summary: "a single-stage image that ships the Go toolchain and sources with its binary",
+    summary: "a single-stage image that ships its toolchain, sources and build dependencies with the app (Go, Node.js, Python, Rust)",
     fix_safety: "unsafe",
     doc: r#"## What it does
 Splits a single-stage Dockerfile that builds its app into a builder stage
@@ -25,18 +25,26 @@ Splits a single-stage Dockerfile that builds its app into a builder stage
   the runtime is the slim variant of the image (from the base-image table),
   with `NODE_ENV=production`, production dependencies only (`npm ci
   --omit=dev` from the lockfile), the build output folder (tsconfig's
-  `outDir`, which must hold the started file) and the `node` user.
+  `outDir`, which must hold the started file) and the image's `node` user as
+  `USER 1000:1000` (numeric, so that `runAsNonRoot` can check it).
+- **Python** (`pip install`): the builder installs into a virtualenv
+  (`/opt/venv`); the runtime is the slim variant with the virtualenv, the app
+  folder (the final `WORKDIR`) and the shared libraries of the `-dev`
+  packages the builder installed (`transforms/runtime-packages.yaml`).
+- **Rust** (`cargo build --release`, the binary named by `Cargo.toml`): the
+  runtime is `gcr.io/distroless/cc-debian12:nonroot` (glibc, no shell), or
+  `debian:bookworm-slim` when the container needs a shell, with the binary at
+  the same path.
 
- The runtime stage repeats
-what the running container depends on from before the build (`WORKDIR`,
-`ENV`, `EXPOSE`, `LABEL`, `USER`, `STOPSIGNAL`); the instructions after the
-build (`CMD`, `ENTRYPOINT`, …) land in it. Paths under the working folder
-that `CMD`, `ENTRYPOINT` or `ENV` name (templates, static files) are copied
-too.
+The runtime stage repeats what the running container depends on from before
+the build (`WORKDIR`, `ENV`, `EXPOSE`, `LABEL`, `USER`, `STOPSIGNAL`), and
+gets the instructions after the build (`CMD`, `ENTRYPOINT`, `HEALTHCHECK` …).
+Paths under the working folder that `CMD`, `ENTRYPOINT` or `ENV` name
+(templates, static files) are copied too. Java and .NET are not split yet.
 
 ## Why
-Shipping the factory with the car: the Go toolchain, module cache and
-sources make an image of a gigabyte or more around a binary of a few
+Shipping the factory with the car: toolchains, dev dependencies, sources and
+build caches make an image of a gigabyte or more around an app of a few
 megabytes, and every tool in it is attack surface.
 
 ## Example
@@ -61,13 +69,16 @@ CMD ["app"]
 ```
 
 ## Fix safety
-Unsafe: the binary is now static (no cgo), runs without a shell, and runs as
-the distroless `nonroot` user (uid 65532). It is only reported, with the
-reason, when the build output path is unknown, the program uses cgo, a step
-after the build needs the toolchain (`RUN`, `COPY`), the container needs a
-shell (shell-form `CMD`, `ENTRYPOINT` or `HEALTHCHECK`), it declares a
-`VOLUME` (it writes at run time), or it exposes a port below 1024 (nonroot
-cannot bind it).
+Unsafe: the runtime image lacks tools the original had, Go binaries become
+static, and the container runs as a non-root user where the image has one.
+A split is only reported, with the reason, when anything it would rely on is
+inferred and uncertain: the build output path (no `-o`, `[[bin]]` targets,
+`CARGO_TARGET_DIR`, a start file outside tsconfig's `outDir`), cgo, a step
+after the build that needs the builder (`RUN`, `COPY`), a shell the runtime
+lacks (shell-form `CMD`, `ENTRYPOINT` or `HEALTHCHECK` on distroless), a
+`VOLUME` (the program writes at run time), a port below 1024 with a non-root
+user, a `-dev` package without a known runtime library, a `COPY` outside the
+app folder, or a `RUN` that may write outside it.
 "#,
     check,
 };
@@ -275,6 +286,7 @@ fn check(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
         "golang" => check_go(checker, stage, out),
         "node" => check_node(checker, stage, out),
         "python" => check_python(checker, stage, out),
+        "rust" => check_rust(checker, stage, out),
         _ => {}
     }
 }
@@ -833,6 +845,135 @@ fn check_python(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnost
             &RULE,
             install.source_range(command.range),
             format!("{what}: install into a virtualenv in a builder stage and run on {runtime} with only the environment, the app and its shared libraries"),
+        )
+        .with_fix(Fix::new(edits, Applicability::Unsafe)),
+    );
+}
+
+/// The binary a crate builds: `[package] name`, when there is no `[[bin]]`
+/// or custom target directory to make it uncertain.
+fn crate_binary(manifest: &str) -> Result<String, &'static str> {
+    if manifest.contains("[[bin]]") {
+        return Err("Cargo.toml declares [[bin]] targets, so the binary's name is not certain");
+    }
+    if manifest.contains("[workspace]") {
+        return Err("a Cargo workspace builds several binaries");
+    }
+    let mut in_package = false;
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_package = line == "[package]";
+            continue;
+        }
+        if in_package
+            && let Some(value) = line
+                .strip_prefix("name")
+                .map(str::trim_start)
+                .and_then(|l| l.strip_prefix('='))
+        {
+            return Ok(value.trim().trim_matches('"').trim_matches('\'').to_owned());
+        }
+    }
+    Err("Cargo.toml has no package name")
+}
+
+fn check_rust(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnostic>) {
+    let what = "the image ships the Rust toolchain, sources and build artifacts with the binary";
+    let Some((view, command)) = checker.runs.iter().rev().find_map(|v| {
+        let RunForm::Shell(script) = &v.form else {
+            return None;
+        };
+        script
+            .commands
+            .iter()
+            .filter(|c| !c.nested)
+            .find(|c| {
+                let literals: Vec<&str> = run::effective_words(c)
+                    .iter()
+                    .filter_map(|w| w.literal.as_deref())
+                    .collect();
+                literals.first() == Some(&"cargo")
+                    && literals.get(1) == Some(&"build")
+                    && literals.contains(&"--release")
+            })
+            .map(|c| (v, c))
+    }) else {
+        return;
+    };
+    let build = view.instruction;
+    let shape = shape(stage, build, "/");
+    let literals: Vec<&str> = run::effective_words(command)
+        .iter()
+        .filter_map(|w| w.literal.as_deref())
+        .collect();
+    let uncertain = literals.iter().any(|w| {
+        w.starts_with("--target")
+            || w.starts_with("--bin")
+            || w.starts_with("--example")
+            || *w == "-p"
+            || w.starts_with("--package")
+    }) || stage
+        .instructions
+        .iter()
+        .any(|i| i.keyword() == Keyword::Env && i.args_text().contains("CARGO_TARGET_DIR"));
+    if uncertain {
+        out.push(report(build, command, what, "the build names a target, package or target folder, so the binary's path is not certain"));
+        return;
+    }
+    let Some(manifest) = checker.context.text("Cargo.toml") else {
+        out.push(report(
+            build,
+            command,
+            what,
+            "Cargo.toml is not in the build context",
+        ));
+        return;
+    };
+    let name = match crate_binary(manifest) {
+        Ok(name) => name,
+        Err(why) => {
+            out.push(report(build, command, what, why));
+            return;
+        }
+    };
+    if shape.workdir == "/" {
+        out.push(report(
+            build,
+            command,
+            what,
+            "there is no WORKDIR, so the build folder is not certain",
+        ));
+        return;
+    }
+    let binary = join_path(&shape.workdir, &format!("target/release/{name}"));
+    // Distroless cc (glibc, no shell, nonroot) when the container needs no
+    // shell and binds no low port; otherwise Debian slim as root.
+    let (runtime, body) = if obstacle(stage, build, false, true).is_none() {
+        (
+            "gcr.io/distroless/cc-debian12:nonroot",
+            vec![format!("COPY --from={{alias}} {binary} {binary}")],
+        )
+    } else if let Some(why) = obstacle(stage, build, true, false) {
+        out.push(report(build, command, what, &why));
+        return;
+    } else {
+        (
+            "debian:bookworm-slim",
+            vec![format!("COPY --from={{alias}} {binary} {binary}")],
+        )
+    };
+    let mut body = body;
+    for path in runtime_paths(checker, stage, &shape.workdir) {
+        if path != binary && !path.starts_with(&join_path(&shape.workdir, "target")) {
+            body.push(format!("COPY --from={{alias}} {path} {path}"));
+        }
+    }
+    let (edits, _) = split_edits(checker, stage, &shape, runtime, &body, Vec::new());
+    out.push(
+        Diagnostic::new(
+            &RULE,
+            build.source_range(command.range),
+            format!("{what}: build in a stage and run `{binary}` on {runtime}"),
         )
         .with_fix(Fix::new(edits, Applicability::Unsafe)),
     );
