@@ -114,23 +114,7 @@ fn runs_build(checker: &Checker<'_>) -> bool {
         .runs
         .iter()
         .filter_map(|v| v.script())
-        .any(|script| {
-            script.commands.iter().any(|c| {
-                let literals: Vec<&str> = super::run::effective_words(c)
-                    .iter()
-                    .filter_map(|w| w.literal.as_deref())
-                    .collect();
-                matches!(
-                    literals.as_slice(),
-                    ["npm" | "pnpm", "run", "build", ..]
-                        | ["yarn", "build", ..]
-                        | ["yarn", "run", "build", ..]
-                        | ["tsc", ..]
-                        | ["vite", "build", ..]
-                        | ["npx", "tsc", ..]
-                )
-            })
-        })
+        .any(|script| script.commands.iter().any(super::multi_stage::js_build))
 }
 
 fn installs_js(checker: &Checker<'_>) -> bool {

@@ -102,8 +102,8 @@ fn go_build(command: &SimpleCommand) -> Option<Option<String>> {
     Some(output)
 }
 
-/// A JS build step: `npm run build`, `yarn build`, `pnpm build`, `tsc`.
-fn js_build(command: &SimpleCommand) -> bool {
+/// A JS build step: `npm run build`, `yarn build`, `pnpm build`, `tsc`, `vite build`.
+pub(super) fn js_build(command: &SimpleCommand) -> bool {
     let literals: Vec<&str> = run::effective_words(command)
         .iter()
         .filter_map(|w| w.literal.as_deref())
@@ -116,7 +116,28 @@ fn js_build(command: &SimpleCommand) -> bool {
             | ["pnpm", "build", ..]
             | ["tsc", ..]
             | ["npx", "tsc", ..]
+            | ["vite", "build", ..]
+            | ["npx", "vite", "build", ..]
     )
+}
+
+/// The last top-level command of a shell-form RUN that `wanted` accepts,
+/// with its RUN: the build step a split is built around.
+fn last_command<'c>(
+    checker: &'c Checker<'_>,
+    wanted: impl Fn(&SimpleCommand) -> bool,
+) -> Option<(&'c super::run::RunView<'c>, &'c SimpleCommand)> {
+    checker.runs.iter().rev().find_map(|v| {
+        let RunForm::Shell(script) = &v.form else {
+            return None;
+        };
+        script
+            .commands
+            .iter()
+            .filter(|c| !c.nested)
+            .find(|c| wanted(c))
+            .map(|c| (v, c))
+    })
 }
 
 /// What the single stage looks like around its build step.
@@ -437,17 +458,7 @@ fn runtime_paths(checker: &Checker<'_>, stage: &Stage<'_>, workdir: &str) -> Vec
 
 fn check_node(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnostic>) {
     let what = "the image ships dev dependencies, sources and build tools with the built app";
-    let Some((view, command)) = checker.runs.iter().rev().find_map(|v| {
-        let RunForm::Shell(script) = &v.form else {
-            return None;
-        };
-        script
-            .commands
-            .iter()
-            .filter(|c| !c.nested)
-            .find(|c| js_build(c))
-            .map(|c| (v, c))
-    }) else {
+    let Some((view, command)) = last_command(checker, js_build) else {
         return;
     };
     let build = view.instruction;
@@ -879,24 +890,14 @@ fn crate_binary(manifest: &str) -> Result<String, &'static str> {
 
 fn check_rust(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnostic>) {
     let what = "the image ships the Rust toolchain, sources and build artifacts with the binary";
-    let Some((view, command)) = checker.runs.iter().rev().find_map(|v| {
-        let RunForm::Shell(script) = &v.form else {
-            return None;
-        };
-        script
-            .commands
+    let Some((view, command)) = last_command(checker, |c| {
+        let literals: Vec<&str> = run::effective_words(c)
             .iter()
-            .filter(|c| !c.nested)
-            .find(|c| {
-                let literals: Vec<&str> = run::effective_words(c)
-                    .iter()
-                    .filter_map(|w| w.literal.as_deref())
-                    .collect();
-                literals.first() == Some(&"cargo")
-                    && literals.get(1) == Some(&"build")
-                    && literals.contains(&"--release")
-            })
-            .map(|c| (v, c))
+            .filter_map(|w| w.literal.as_deref())
+            .collect();
+        literals.first() == Some(&"cargo")
+            && literals.get(1) == Some(&"build")
+            && literals.contains(&"--release")
     }) else {
         return;
     };
