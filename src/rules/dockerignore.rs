@@ -97,41 +97,24 @@ fn named_sources(checker: &Checker<'_>) -> Vec<String> {
 }
 
 fn program_runs(checker: &Checker<'_>, names: &[&str]) -> bool {
-    checker
-        .runs
-        .iter()
-        .filter_map(|v| v.script())
-        .any(|script| {
-            script.commands.iter().any(|c| {
-                let words = super::run::effective_words(c);
-                super::run::program(words).is_some_and(|p| names.contains(&p))
-            })
-        })
+    checker.any_command(|c| {
+        super::run::program(super::run::effective_words(c)).is_some_and(|p| names.contains(&p))
+    })
 }
 
 fn runs_build(checker: &Checker<'_>) -> bool {
-    checker
-        .runs
-        .iter()
-        .filter_map(|v| v.script())
-        .any(|script| script.commands.iter().any(super::multi_stage::js_build))
+    checker.any_command(super::multi_stage::js_build)
 }
 
 fn installs_js(checker: &Checker<'_>) -> bool {
-    checker
-        .runs
-        .iter()
-        .filter_map(|v| v.script())
-        .any(|script| {
-            script.commands.iter().any(|c| {
-                checker
-                    .managers
-                    .managers
-                    .iter()
-                    .filter(|m| matches!(m.name.value.as_str(), "npm" | "yarn" | "pnpm"))
-                    .any(|m| packages::install(m, c).is_some())
-            })
-        })
+    checker.any_command(|c| {
+        checker
+            .managers
+            .managers
+            .iter()
+            .filter(|m| matches!(m.name.value.as_str(), "npm" | "yarn" | "pnpm"))
+            .any(|m| packages::install(m, c).is_some())
+    })
 }
 
 /// What the context has that the image should not get, and whether a `.env`

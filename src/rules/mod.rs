@@ -49,6 +49,17 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// Some simple command of some RUN (any stage, heredocs included) satisfies `f`.
+    pub(crate) fn any_command(
+        &self,
+        f: impl Fn(&crate::syntax::shell::SimpleCommand) -> bool,
+    ) -> bool {
+        self.runs
+            .iter()
+            .filter_map(|v| v.script())
+            .any(|s| s.commands.iter().any(&f))
+    }
+
     pub fn is_final_stage(&self, stage: usize) -> bool {
         stage + 1 == self.stages.len()
     }

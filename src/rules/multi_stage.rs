@@ -326,18 +326,10 @@ fn report(instruction: &Instruction, command: &SimpleCommand, what: &str, why: &
 fn check_go(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnostic>) {
     let what = "the image ships the Go toolchain and sources with the binary";
     // The build RUN: the last RUN with `go build`.
-    let Some((view, command, output)) = checker.runs.iter().rev().find_map(|v| {
-        let RunForm::Shell(script) = &v.form else {
-            return None;
-        };
-        script
-            .commands
-            .iter()
-            .filter(|c| !c.nested)
-            .find_map(|c| go_build(c).map(|o| (v, c, o)))
-    }) else {
+    let Some((view, command)) = last_command(checker, |c| go_build(c).is_some()) else {
         return;
     };
+    let output = go_build(command).flatten();
     let build = view.instruction;
     let shape = shape(stage, build, "/go");
     let Some(output) = output else {
