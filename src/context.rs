@@ -27,6 +27,8 @@ fn wanted_text(name: &str) -> bool {
     name.ends_with(".txt")
         || name.ends_with(".in")
         || name.ends_with(".go")
+        || name.ends_with(".csproj")
+        || name.ends_with(".fsproj")
         || matches!(
             name,
             "package.json"
@@ -35,6 +37,10 @@ fn wanted_text(name: &str) -> bool {
                 | "pom.xml"
                 | ".dockerignore"
                 | "pyproject.toml"
+                | "build.gradle"
+                | "build.gradle.kts"
+                | "settings.gradle"
+                | "settings.gradle.kts"
         )
 }
 

@@ -1,7 +1,10 @@
 //! DS301 `multi-stage-split`: a single-stage Dockerfile that builds its app
 //! becomes a builder stage plus a lean runtime stage that receives only what
-//! runs (Go and Node.js so far). A split is only proposed where the artifact
+//! runs (Go, Node.js, Python, Rust, Java, .NET). A split is only proposed where the artifact
 //! and the runtime needs are known; otherwise the finding says why not.
+
+mod dotnet;
+mod java;
 
 use super::run::{self, RunForm};
 use super::{Checker, Rule};
@@ -12,7 +15,7 @@ use crate::syntax::{Bias, Body, Instruction, Keyword, Stage};
 pub static RULE: Rule = Rule {
     code: "DS301",
     name: "multi-stage-split",
-    summary: "a single-stage image that ships its toolchain, sources and build dependencies with the app (Go, Node.js, Python, Rust)",
+    summary: "a single-stage image that ships its toolchain, sources and build dependencies with the app (Go, Node.js, Python, Rust, Java, .NET)",
     fix_safety: "unsafe",
     doc: r#"## What it does
 Splits a single-stage Dockerfile that builds its app into a builder stage
@@ -35,12 +38,23 @@ Splits a single-stage Dockerfile that builds its app into a builder stage
   runtime is `gcr.io/distroless/cc-debian12:nonroot` (glibc, no shell), or
   `debian:bookworm-slim` when the container needs a shell, with the binary at
   the same path.
+- **Java** (`mvn package`, `gradle build`, and a `java -jar FILE` start):
+  the runtime is the JRE image from the base-image table
+  (`eclipse-temurin:17-jre` for `maven:3.9-eclipse-temurin-17`) with only
+  the jar, whose name is read from `pom.xml` (`finalName`, or
+  `artifactId-version`) or the Gradle scripts (`rootProject.name`,
+  `version`) and must be the file the container starts.
+- **.NET** (`dotnet publish -o DIR`, a start command inside `DIR`): the
+  runtime is `mcr.microsoft.com/dotnet/aspnet` of the SDK's version, or
+  `dotnet/runtime` when every project file uses the plain or worker SDK,
+  with the publish folder, as the images' `app` user (`USER 1654:1654`)
+  from .NET 8 on.
 
 The runtime stage repeats what the running container depends on from before
 the build (`WORKDIR`, `ENV`, `EXPOSE`, `LABEL`, `USER`, `STOPSIGNAL`), and
 gets the instructions after the build (`CMD`, `ENTRYPOINT`, `HEALTHCHECK` …).
 Paths under the working folder that `CMD`, `ENTRYPOINT` or `ENV` name
-(templates, static files) are copied too. Java and .NET are not split yet.
+(templates, static files) are copied too.
 
 ## Why
 Shipping the factory with the car: toolchains, dev dependencies, sources and
@@ -78,7 +92,9 @@ after the build that needs the builder (`RUN`, `COPY`), a shell the runtime
 lacks (shell-form `CMD`, `ENTRYPOINT` or `HEALTHCHECK` on distroless), a
 `VOLUME` (the program writes at run time), a port below 1024 with a non-root
 user, a `-dev` package without a known runtime library, a `COPY` outside the
-app folder, or a `RUN` that may write outside it.
+app folder, a `RUN` that may write outside it, a Maven or Gradle build with
+modules or a jar name from a property, or an SDK tag that names an SDK
+release rather than a .NET version.
 "#,
     check,
 };
@@ -308,8 +324,62 @@ fn check(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
         "node" => check_node(checker, stage, out),
         "python" => check_python(checker, stage, out),
         "rust" => check_rust(checker, stage, out),
+        "maven" | "gradle" | "eclipse-temurin" | "openjdk" | "amazoncorretto" => {
+            java::check(checker, stage, out)
+        }
+        "mcr.microsoft.com/dotnet/sdk" => dotnet::check(checker, stage, out),
         _ => {}
     }
+}
+
+/// The runtime image the base-image table gives for a builder image: its
+/// first entry that is not for builders only and needs no profile.
+fn runtime_image(checker: &Checker<'_>, image: &crate::syntax::ImageRef) -> Option<String> {
+    checker
+        .settings
+        .images
+        .candidates(image)
+        .into_iter()
+        .find(|(e, _)| e.role != crate::images::Role::Builder && e.profile.is_none())
+        .map(|(e, values)| e.replacement(image, &values))
+}
+
+/// What the container starts (ENTRYPOINT then CMD, exec form or a shell
+/// form of plain words) and the folder it starts in. Empty when the start
+/// command uses shell syntax.
+fn start_command(stage: &Stage<'_>) -> (Vec<String>, String) {
+    let mut workdir = "/".to_owned();
+    let mut entrypoint: Option<Vec<String>> = None;
+    let mut cmd: Option<Vec<String>> = None;
+    for instruction in &stage.instructions {
+        let command = instruction.effective();
+        let words = || match &command.body {
+            Body::Exec(args) => Some(args.iter().map(|a| a.value.clone()).collect()),
+            _ => {
+                let text = instruction.args_text();
+                (!text.contains(['$', '*', '?', '\'', '"', '`', ';', '&', '|', '<', '>', '\\']))
+                    .then(|| text.split_whitespace().map(str::to_owned).collect())
+            }
+        };
+        match command.keyword {
+            Keyword::Workdir => {
+                workdir = join_path(&workdir, instruction.args_text().trim_end_matches('/'))
+            }
+            Keyword::Entrypoint => {
+                entrypoint = Some(words().unwrap_or_default());
+                // An ENTRYPOINT resets the CMD inherited so far.
+                cmd = None;
+            }
+            Keyword::Cmd => cmd = Some(words().unwrap_or_default()),
+            _ => {}
+        }
+    }
+    let start = match (entrypoint, cmd) {
+        (Some(e), Some(c)) if !e.is_empty() => e.into_iter().chain(c).collect(),
+        (Some(e), _) => e,
+        (None, c) => c.unwrap_or_default(),
+    };
+    (start, workdir)
 }
 
 fn report(instruction: &Instruction, command: &SimpleCommand, what: &str, why: &str) -> Diagnostic {
@@ -550,15 +620,7 @@ fn check_node(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnostic
         return;
     };
     let runtime = match stage.image() {
-        Some(image) => checker
-            .settings
-            .images
-            .candidates(&image)
-            .into_iter()
-            .find(|(e, _)| e.role != crate::images::Role::Builder && e.profile.is_none())
-            .map_or(image.text.clone(), |(e, values)| {
-                e.replacement(&image, &values)
-            }),
+        Some(image) => runtime_image(checker, &image).unwrap_or_else(|| image.text.clone()),
         None => return,
     };
     let workdir = shape.workdir.clone();
@@ -599,7 +661,7 @@ fn check_node(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnostic
     );
 }
 
-const RUNTIME_PACKAGES: &str = include_str!("../../transforms/runtime-packages.yaml");
+const RUNTIME_PACKAGES: &str = include_str!("../../../transforms/runtime-packages.yaml");
 
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -778,15 +840,7 @@ fn check_python(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnost
         return;
     }
     let Some(image) = stage.image() else { return };
-    let runtime = checker
-        .settings
-        .images
-        .candidates(&image)
-        .into_iter()
-        .find(|(e, _)| e.role != crate::images::Role::Builder && e.profile.is_none())
-        .map_or(image.text.clone(), |(e, values)| {
-            e.replacement(&image, &values)
-        });
+    let runtime = runtime_image(checker, &image).unwrap_or_else(|| image.text.clone());
     // The edits: the builder installs into a virtualenv from the start; the
     // runtime stage, appended, gets the virtualenv and the app folder; what
     // the container runs moves to it.
