@@ -74,6 +74,8 @@ standin golang:1.19 golang-1.19.Dockerfile
 standin gcr.io/distroless/static-debian12:nonroot distroless-static-nonroot.Dockerfile
 standin rust:1.63 rust-1.63.Dockerfile
 standin gcr.io/distroless/cc-debian12:nonroot distroless-cc-nonroot.Dockerfile
+standin maven:3.8-eclipse-temurin-17 maven-3.8-eclipse-temurin-17.Dockerfile
+standin eclipse-temurin:17-jre eclipse-temurin-17-jre.Dockerfile
 
 # 4. dockslim verify on every app.
 cargo build --release --locked -q
