@@ -1,7 +1,7 @@
 FROM node:18-slim
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci && npm cache clean --force
+RUN npm ci --omit=dev && npm cache clean --force
 COPY . .
 EXPOSE 3000
 CMD ["node", "server.js"]

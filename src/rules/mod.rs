@@ -13,6 +13,7 @@ mod multi_stage;
 mod npm_ci;
 pub(crate) mod packages;
 pub(crate) mod pragma;
+mod prod_deps;
 pub(crate) mod run;
 
 use crate::context::Context;
@@ -113,6 +114,7 @@ pub static ALL: &[&Rule] = &[
     &manifest_first::RULE,
     &dockerignore::RULE,
     &multi_stage::RULE,
+    &prod_deps::RULE,
     &base_image::RULE,
 ];
 

@@ -1,0 +1,267 @@
+//! DS302 `js-dev-dependencies`: the final stage of a Node.js image that has
+//! no build step installs `devDependencies` it never uses. (With a build
+//! step, DS301 splits the file instead.)
+
+use super::multi_stage::js_build;
+use super::packages;
+use super::run::{self, RunForm};
+use super::{Checker, Rule};
+use crate::fix::{Applicability, Diagnostic, Fix};
+use crate::syntax::shell::SimpleCommand;
+use crate::syntax::{Body, Instruction, Keyword, Stage};
+
+pub static RULE: Rule = Rule {
+    code: "DS302",
+    name: "js-dev-dependencies",
+    summary: "the final stage installs the devDependencies of a Node.js app that has no build step",
+    fix_safety: "unsafe",
+    doc: r#"## What it does
+Adds `--omit=dev` to `npm ci` / `npm install` (`--production` for npm 6 and
+Yarn 1, `--prod` for pnpm) in the final stage, when `package.json` in the
+build context lists `devDependencies`, nothing in the stage builds or runs
+tests after the install, and the container starts `node FILE` (directly,
+or through a `start` script that does).
+
+## Why
+Test runners, linters, compilers and their dependencies often outweigh the
+app's own dependencies, and every one of them ships in the image and is
+scanned, patched and exposed with it.
+
+## Example
+```dockerfile
+FROM node:20-slim
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY . .
+CMD ["node", "server.js"]
+```
+becomes
+```dockerfile
+FROM node:20-slim
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev
+COPY . .
+CMD ["node", "server.js"]
+```
+
+## Fix safety
+Unsafe: an app that `require`s a package listed under `devDependencies` at
+run time fails to start. Reported without a fix when a later step runs
+`npm`, `npx`, `yarn`, `pnpm` or `node` (it may need the dev tools), when the
+start script runs something other than `node`, or for Yarn 2+ (which has no
+`--production`). No finding when `NODE_ENV=production` is set before the
+install (npm and Yarn then leave dev dependencies out already) or the build
+context is unknown.
+"#,
+    check,
+};
+
+/// The production-only flag each manager understands, by npm's major
+/// version where it matters.
+fn production_flag(manager: &str, node_major: Option<u32>) -> &'static str {
+    match manager {
+        "yarn" => "--production",
+        "pnpm" => "--prod",
+        // npm 7 (Node.js 15) introduced `--omit`; older npm has `--production`.
+        _ if node_major.is_some_and(|m| m < 15) => "--production",
+        _ => "--omit=dev",
+    }
+}
+
+const ALREADY: [&str; 7] = [
+    "--omit=dev",
+    "--production",
+    "--only=prod",
+    "--only=production",
+    "--prod",
+    "-P",
+    "--omit",
+];
+
+/// What the container starts runs with `node` only: `node FILE`, or an
+/// `npm start` / `yarn start` whose script is `node …`. `Err` says why not.
+fn starts_node(checker: &Checker<'_>, package: &serde_json::Value) -> Result<(), String> {
+    let stage = checker.stages.last().expect("a final stage");
+    let start =
+        stage
+            .instructions
+            .iter()
+            .rev()
+            .find_map(|i| match (i.keyword(), &i.effective().body) {
+                (Keyword::Cmd | Keyword::Entrypoint, Body::Exec(args)) => {
+                    Some(args.iter().map(|a| a.value.clone()).collect::<Vec<_>>())
+                }
+                (Keyword::Cmd | Keyword::Entrypoint, _) => Some(
+                    i.args_text()
+                        .split_whitespace()
+                        .map(str::to_owned)
+                        .collect(),
+                ),
+                _ => None,
+            });
+    let Some(start) = start else {
+        return Err("the image names no start command".to_owned());
+    };
+    let words: Vec<&str> = start.iter().map(String::as_str).collect();
+    let script = match words.as_slice() {
+        ["node", ..] => return Ok(()),
+        ["npm" | "yarn" | "pnpm", "start", ..] => "start",
+        ["npm" | "pnpm", "run", name, ..] | ["yarn", name, ..] => name,
+        _ => return Err(format!("the container starts `{}`", words.join(" "))),
+    };
+    match package["scripts"][script].as_str() {
+        Some(text) if text.split_whitespace().next() == Some("node") => Ok(()),
+        Some(text) => Err(format!("the `{script}` script runs `{text}`")),
+        // npm's default start is `node server.js`.
+        None if script == "start" && checker.context.has("server.js") == Some(true) => Ok(()),
+        None => Err(format!("package.json has no `{script}` script")),
+    }
+}
+
+/// `NODE_ENV=production` is set for the install (an ENV or ARG before it,
+/// or an assignment on the command): npm and Yarn leave dev dependencies out.
+fn production_env(stage: &Stage<'_>, run: &Instruction, command: &SimpleCommand) -> bool {
+    let production = |text: &str| {
+        text.contains("NODE_ENV=production")
+            || text.contains("NODE_ENV=\"production\"")
+            || text.trim_start().starts_with("NODE_ENV production")
+    };
+    stage.instructions.iter().any(|i| {
+        matches!(i.keyword(), Keyword::Env | Keyword::Arg)
+            && i.range.start < run.range.start
+            && production(i.args_text())
+    }) || command.assignments.iter().any(|a| production(run.text(*a)))
+}
+
+fn check(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(package) = checker
+        .context
+        .text("package.json")
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+    else {
+        return;
+    };
+    let dev: Vec<&str> = package["devDependencies"]
+        .as_object()
+        .map(|o| o.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    if dev.is_empty() {
+        return;
+    }
+    let final_index = checker.stages.len() - 1;
+    let stage = &checker.stages[final_index];
+    let node_major = stage.image().and_then(|image| {
+        (image.canonical_name() == "node")
+            .then(|| image.tag.as_deref()?.split(['.', '-']).next()?.parse().ok())
+            .flatten()
+    });
+    let yarn_berry = checker.context.has(".yarnrc.yml") == Some(true);
+    let runs: Vec<_> = checker
+        .runs
+        .iter()
+        .filter(|v| v.stage == final_index)
+        .collect();
+    // Every command of the stage's RUNs, in order, with its RUN.
+    let commands: Vec<_> = runs
+        .iter()
+        .filter_map(|v| v.script().map(|s| (*v, s)))
+        .flat_map(|(v, s)| s.commands.iter().filter(|c| !c.nested).map(move |c| (v, c)))
+        .collect();
+    if commands.iter().any(|(_, c)| js_build(c)) {
+        return;
+    }
+    for (k, (view, command)) in commands.iter().enumerate() {
+        let Some((manager, found)) = checker
+            .managers
+            .managers
+            .iter()
+            .filter(|m| ["npm", "yarn", "pnpm"].contains(&m.name.value.as_str()))
+            .find_map(|m| packages::install(m, command).map(|f| (m.name.value.as_str(), f)))
+        else {
+            continue;
+        };
+        let literals: Vec<&str> = found.words[1..]
+            .iter()
+            .filter_map(|w| w.literal.as_deref())
+            .collect();
+        let names_packages = found.subcommand.is_some_and(|sub| {
+            found.words[sub + 1..]
+                .iter()
+                .any(|w| w.literal.as_deref().is_none_or(|l| !l.starts_with('-')))
+        });
+        let global = literals.iter().any(|w| *w == "-g" || *w == "--global")
+            || literals.first() == Some(&"global");
+        if names_packages
+            || global
+            || literals
+                .iter()
+                .any(|w| ALREADY.iter().any(|a| w.starts_with(a)))
+            || production_env(stage, view.instruction, command)
+        {
+            continue;
+        }
+        let shown = found.words[..=found.verb]
+            .iter()
+            .filter_map(|w| w.literal.as_deref())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let mut listed: Vec<&str> = dev.iter().take(3).copied().collect();
+        if dev.len() > 3 {
+            listed.push("…");
+        }
+        let what = format!(
+            "`{shown}` installs the {} devDependencies ({}) into the image that ships",
+            dev.len(),
+            listed.join(", ")
+        );
+        let range = view.instruction.source_range(command.range);
+        // A later command that may use the dev tools.
+        let later = commands[k + 1..].iter().find_map(|(_, c)| {
+            let program = run::program(run::effective_words(c))?;
+            let words: Vec<&str> = run::effective_words(c)
+                .iter()
+                .filter_map(|w| w.literal.as_deref())
+                .collect();
+            let harmless = matches!(words.get(1), Some(&"cache" | &"prune"));
+            (["npm", "npx", "yarn", "pnpm", "node"].contains(&program) && !harmless)
+                .then(|| words.join(" "))
+        });
+        let why = if let Some(later) = later {
+            Some(format!("a later step runs `{later}`, which may need them"))
+        } else if yarn_berry && manager == "yarn" {
+            Some("Yarn 2+ has no `--production` install".to_owned())
+        } else if !matches!(view.form, RunForm::Shell(_)) {
+            Some("the script is a heredoc".to_owned())
+        } else {
+            starts_node(checker, &package).err()
+        };
+        let edit = run::insert_after_word(
+            view.instruction,
+            &found.words[found.verb],
+            &format!(" {}", production_flag(manager, node_major)),
+        );
+        match (why, edit) {
+            (None, Some(edit)) => out.push(
+                Diagnostic::new(
+                    &RULE,
+                    range,
+                    format!("{what}: install production dependencies only"),
+                )
+                .with_fix(Fix::new(vec![edit], Applicability::Unsafe)),
+            ),
+            (why, _) => out.push(
+                Diagnostic::new(
+                    &RULE,
+                    range,
+                    format!(
+                        "{what} (not fixed automatically: {})",
+                        why.unwrap_or_else(|| "the command is not plain text".to_owned())
+                    ),
+                )
+                .with_fix(Fix::display_only()),
+            ),
+        }
+    }
+}
