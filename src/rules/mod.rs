@@ -6,6 +6,7 @@ mod base_image;
 mod bundler;
 mod cleanup;
 mod dockerignore;
+mod final_stage;
 mod flags;
 mod manifest_first;
 mod merge;
@@ -115,6 +116,8 @@ pub static ALL: &[&Rule] = &[
     &dockerignore::RULE,
     &multi_stage::RULE,
     &prod_deps::RULE,
+    &final_stage::COPY_WHOLE_STAGE,
+    &final_stage::FINAL_STAGE_ROOT,
     &base_image::RULE,
 ];
 

@@ -120,12 +120,32 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
         ));
         return;
     }
+    let Some(mut runtime) = runtime_image(checker, &image) else {
+        out.push(report(
+            build,
+            command,
+            what,
+            &format!(
+                "the base-image table has no runtime image for `{}`",
+                image.text
+            ),
+        ));
+        return;
+    };
+    if console_only(checker) {
+        runtime = runtime.replace("/dotnet/aspnet:", "/dotnet/runtime:");
+    }
     // The images have an `app` user (uid 1654, `$APP_UID`) from .NET 8.
     let has_user = stage
         .instructions
         .iter()
         .any(|i| i.keyword() == Keyword::User);
-    let nonroot = !has_user && parts[0].parse::<u32>().is_ok_and(|major| major >= 8);
+    let user = if has_user {
+        None
+    } else {
+        super::runtime_user(&runtime)
+    };
+    let nonroot = user.is_some();
     if let Some(why) = obstacle(stage, build, true, nonroot) {
         out.push(report(build, command, what, &why));
         return;
@@ -163,26 +183,11 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
         ));
         return;
     }
-    let Some(mut runtime) = runtime_image(checker, &image) else {
-        out.push(report(
-            build,
-            command,
-            what,
-            &format!(
-                "the base-image table has no runtime image for `{}`",
-                image.text
-            ),
-        ));
-        return;
-    };
-    if console_only(checker) {
-        runtime = runtime.replace("/dotnet/aspnet:", "/dotnet/runtime:");
-    }
     let mut body = vec![format!("COPY --from={{alias}} {output} {output}")];
-    if nonroot {
+    if let Some(user) = user {
         // By number (`$APP_UID` is 1654 in the images): Kubernetes can only
         // check `runAsNonRoot` for a numeric user, and hadolint asks for one.
-        body.push("USER 1654:1654".to_owned());
+        body.push(format!("USER {}", user.user));
     }
     let (edits, _) = split_edits(checker, stage, &shape, &runtime, &body, Vec::new());
     let user = if nonroot { " as the `app` user" } else { "" };

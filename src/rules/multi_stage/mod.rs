@@ -344,6 +344,14 @@ fn runtime_image(checker: &Checker<'_>, image: &crate::syntax::ImageRef) -> Opti
         .map(|(e, values)| e.replacement(image, &values))
 }
 
+/// The unprivileged user the runtime image of a split defines
+/// (`transforms/runtime-users.yaml`).
+fn runtime_user(runtime: &str) -> Option<&'static super::final_stage::User> {
+    let image =
+        crate::syntax::ImageRef::parse(runtime, crate::syntax::TextRange::new(0, runtime.len()));
+    super::final_stage::known_user(&image)
+}
+
 /// What the container starts (ENTRYPOINT then CMD, exec form or a shell
 /// form of plain words) and the folder it starts in. Empty when the start
 /// command uses shell syntax.
@@ -645,10 +653,10 @@ fn check_node(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnostic
         .instructions
         .iter()
         .any(|i| i.keyword() == Keyword::User);
-    if !has_user {
+    if !has_user && let Some(user) = runtime_user(&runtime) {
         // The official images' `node` user, by number: Kubernetes can only
         // check `runAsNonRoot` for a numeric user.
-        body.push("USER 1000:1000".to_owned());
+        body.push(format!("USER {}", user.user));
     }
     let (edits, _) = split_edits(checker, stage, &shape, &runtime, &body, Vec::new());
     out.push(

@@ -1,0 +1,308 @@
+//! Rules for the stage that ships: DS303 `copy-whole-stage` (a final stage
+//! that copies another stage's entire file system) and DS304
+//! `final-stage-root` (a final stage that runs as root although its image
+//! has an unprivileged user).
+
+use super::{Checker, Rule};
+use crate::fix::{Applicability, Diagnostic, Edit, Fix};
+use crate::syntax::{ImageRef, Keyword, Stage};
+
+pub static COPY_WHOLE_STAGE: Rule = Rule {
+    code: "DS303",
+    name: "copy-whole-stage",
+    summary: "the final stage copies the whole file system of another stage (`COPY --from=build / /`)",
+    fix_safety: "report only",
+    doc: r#"## What it does
+Reports a `COPY --from=STAGE / …` in the final stage: the entire file system
+of the other stage (its toolchain, sources and caches) lands in the image
+that ships, which undoes the point of a multi-stage build. Copying from a
+stage built `FROM scratch` (an export stage that holds only artifacts) is
+fine and not reported. The same as hadolint's DL3067.
+
+## Why
+A multi-stage build is only lean when the final stage receives the
+artifacts, not the builder.
+
+## Example
+```dockerfile
+FROM golang:1.22 AS build
+RUN go build -o /out/app .
+
+FROM debian:bookworm-slim
+COPY --from=build / /
+```
+should copy the binary only:
+```dockerfile
+COPY --from=build /out/app /usr/local/bin/app
+```
+
+## Fix safety
+No fix: which files of the stage the program needs cannot be known from the
+Dockerfile.
+"#,
+    check: check_copy_whole_stage,
+};
+
+pub static FINAL_STAGE_ROOT: Rule = Rule {
+    code: "DS304",
+    name: "final-stage-root",
+    summary: "the final stage runs as root although its image has an unprivileged user",
+    fix_safety: "unsafe",
+    doc: r#"## What it does
+Adds `USER uid:gid` to a final stage that never sets a user, when its image
+defines an unprivileged user (`transforms/runtime-users.yaml`: `node` 1000
+in the Node.js images, `nonroot` 65532 in distroless, `app` 1654 in the .NET
+images from 8.0 on). The `USER` goes after the last instruction that builds
+the image (RUN, COPY, ADD, WORKDIR), so those still run as root and only the
+container runs unprivileged.
+
+## Why
+A process that runs as root in the container is root on the host once it
+escapes, and can rewrite everything in the image while it runs. The user is
+already there; it only has to be used.
+
+## Example
+```dockerfile
+FROM node:20-slim
+WORKDIR /app
+COPY . .
+CMD ["node", "server.js"]
+```
+becomes
+```dockerfile
+FROM node:20-slim
+WORKDIR /app
+COPY . .
+USER 1000:1000
+CMD ["node", "server.js"]
+```
+
+## Fix safety
+Unsafe: the files the stage copied belong to root, so a program that writes
+into its own folder at run time fails. Reported without a fix when the stage
+declares a `VOLUME` (the program writes at run time) or exposes a port below
+1024 (a non-root user cannot bind it). The user is numeric so that
+Kubernetes can check `runAsNonRoot`.
+"#,
+    check: check_final_stage_root,
+};
+
+/// The stage a `--from` or `FROM` names: by alias or by index.
+fn stage_named<'s, 'a>(
+    stages: &'s [Stage<'a>],
+    name: &str,
+    before: usize,
+) -> Option<&'s Stage<'a>> {
+    stages[..before].iter().find(|s| {
+        s.name().is_some_and(|n| n.eq_ignore_ascii_case(name)) || s.index.to_string() == name
+    })
+}
+
+fn check_copy_whole_stage(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(last) = checker.stages.last() else {
+        return;
+    };
+    for instruction in &last.instructions {
+        if instruction.keyword() != Keyword::Copy {
+            continue;
+        }
+        let Some(from) = instruction.flag("from").and_then(|f| f.value()) else {
+            continue;
+        };
+        let words = instruction.words();
+        let [sources @ .., _dest] = words.as_slice() else {
+            continue;
+        };
+        let whole = sources
+            .iter()
+            .any(|w| matches!(instruction.text(*w), "/" | "/." | "/*"));
+        if !whole {
+            continue;
+        }
+        // An export stage built from scratch holds only what was put there.
+        let source = stage_named(&checker.stages, from, last.index);
+        if source
+            .and_then(|s| s.image())
+            .is_some_and(|image| image.is_scratch())
+        {
+            continue;
+        }
+        out.push(
+            Diagnostic::new(
+                &COPY_WHOLE_STAGE,
+                instruction.range,
+                format!("the final stage copies the whole file system of `{from}` (its toolchain, sources and caches): copy only the artifacts the program needs"),
+            )
+            .with_fix(Fix::display_only()),
+        );
+    }
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Users {
+    users: Vec<User>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct User {
+    image: String,
+    #[serde(default)]
+    min_major: Option<u32>,
+    pub user: String,
+    pub name: String,
+}
+
+const RUNTIME_USERS: &str = include_str!("../../transforms/runtime-users.yaml");
+
+fn users() -> &'static [User] {
+    static TABLE: std::sync::OnceLock<Users> = std::sync::OnceLock::new();
+    &TABLE
+        .get_or_init(|| {
+            serde_saphyr::from_str(RUNTIME_USERS)
+                .unwrap_or_else(|e| panic!("transforms/runtime-users.yaml is invalid: {e}"))
+        })
+        .users
+}
+
+/// The unprivileged user an image defines, from `transforms/runtime-users.yaml`.
+pub(super) fn known_user(image: &ImageRef) -> Option<&'static User> {
+    let name = image.canonical_name();
+    let major = image
+        .tag
+        .as_deref()
+        .and_then(|t| t.split(['.', '-']).next())
+        .and_then(|m| m.parse::<u32>().ok());
+    users().iter().find(|u| {
+        let matches = match u.image.strip_suffix('*') {
+            Some(prefix) => name.starts_with(prefix),
+            None => name == u.image,
+        };
+        matches
+            && u.min_major
+                .is_none_or(|min| major.is_some_and(|m| m >= min))
+    })
+}
+
+fn check_final_stage_root(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
+    // A split in this round gives the runtime stage its user.
+    if super::multi_stage::will_split(checker) {
+        return;
+    }
+    let Some(last) = checker.stages.last() else {
+        return;
+    };
+    let Some(image) = last.image() else { return };
+    if image.has_variables() || stage_named(&checker.stages, &image.text, last.index).is_some() {
+        return;
+    }
+    // Distroless `:nonroot` tags already run as nonroot.
+    if image.tag.as_deref().is_some_and(|t| t.contains("nonroot")) {
+        return;
+    }
+    let Some(user) = known_user(&image) else {
+        return;
+    };
+    if last
+        .instructions
+        .iter()
+        .any(|i| i.keyword() == Keyword::User)
+    {
+        return;
+    }
+    let what = format!(
+        "the final stage runs as root although `{}` has the unprivileged user `{}` ({})",
+        image.text, user.name, user.user
+    );
+    let why = last.instructions.iter().find_map(|i| match i.keyword() {
+        Keyword::Volume => Some(
+            "a VOLUME means the program writes at run time, maybe where the user cannot".to_owned(),
+        ),
+        Keyword::Expose
+            if i.words().iter().any(|w| {
+                i.text(*w)
+                    .split('/')
+                    .next()
+                    .and_then(|p| p.parse::<u32>().ok())
+                    .is_some_and(|p| p < 1024)
+            }) =>
+        {
+            Some("a port below 1024 cannot be bound by a non-root user".to_owned())
+        }
+        Keyword::Onbuild => Some("ONBUILD triggers run later, as the user".to_owned()),
+        _ => None,
+    });
+    if let Some(why) = why {
+        out.push(
+            Diagnostic::new(
+                &FINAL_STAGE_ROOT,
+                last.from.range,
+                format!("{what} (not fixed automatically: {why})"),
+            )
+            .with_fix(Fix::display_only()),
+        );
+        return;
+    }
+    // After the last instruction that builds the image.
+    let anchor = last
+        .instructions
+        .iter()
+        .rev()
+        .find(|i| {
+            matches!(
+                i.keyword(),
+                Keyword::Run | Keyword::Copy | Keyword::Add | Keyword::Workdir
+            )
+        })
+        .copied()
+        .unwrap_or(last.from);
+    let source = checker.document.source();
+    let newline = checker.document.newline();
+    let end = anchor.range.end;
+    let lead = if source[..end].ends_with('\n') {
+        ""
+    } else {
+        newline
+    };
+    out.push(
+        Diagnostic::new(
+            &FINAL_STAGE_ROOT,
+            last.from.range,
+            format!(
+                "{what}: `USER {}` runs the container unprivileged",
+                user.user
+            ),
+        )
+        .with_fix(Fix::new(
+            vec![Edit::insert(
+                end,
+                format!("{lead}USER {}{newline}", user.user),
+            )],
+            Applicability::Unsafe,
+        )),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::TextRange;
+
+    fn user_of(text: &str) -> Option<&'static str> {
+        known_user(&ImageRef::parse(text, TextRange::new(0, text.len()))).map(|u| u.user.as_str())
+    }
+
+    #[test]
+    fn runtime_users_table() {
+        assert_eq!(user_of("node:20-slim"), Some("1000:1000"));
+        assert_eq!(user_of("docker.io/library/node:18"), Some("1000:1000"));
+        assert_eq!(user_of("gcr.io/distroless/base-debian12"), Some("65532:65532"));
+        assert_eq!(user_of("mcr.microsoft.com/dotnet/aspnet:8.0"), Some("1654:1654"));
+        assert_eq!(user_of("mcr.microsoft.com/dotnet/runtime:9.0-noble"), Some("1654:1654"));
+        assert_eq!(user_of("mcr.microsoft.com/dotnet/aspnet:6.0"), None);
+        assert_eq!(user_of("mcr.microsoft.com/dotnet/aspnet"), None);
+        assert_eq!(user_of("python:3.12-slim"), None);
+        assert_eq!(user_of("nodejs/node:20"), None);
+    }
+}
