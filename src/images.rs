@@ -156,6 +156,15 @@ fn placeholder_accepts(name: &str, value: &str) -> bool {
     if name == "codename" {
         return DEBIAN_CODENAMES.contains(&value);
     }
+    // A release channel: exactly major.minor (8.0), where a longer version
+    // would name something else (the .NET SDK's 8.0.100 is not a runtime).
+    if name == "channel" {
+        let parts: Vec<&str> = value.split('.').collect();
+        return parts.len() == 2
+            && parts
+                .iter()
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
+    }
     // A version: digits, optionally dotted (18, 3.11, 1.22.1).
     value
         .split('.')
@@ -345,6 +354,9 @@ impl BaseImages {
                     Piece::Literal(text) => vec![text.clone()],
                     Piece::Placeholder(name) if name == "codename" => {
                         codenames.iter().map(|s| s.to_string()).collect()
+                    }
+                    Piece::Placeholder(name) if name == "channel" => {
+                        vec!["8.0".to_owned(), "3.11".to_owned()]
                     }
                     Piece::Placeholder(_) => samples.iter().map(|s| s.to_string()).collect(),
                 };

@@ -68,6 +68,7 @@ fn every_target_is_an_official_tag() {
         ("maven", "3.9"),
         ("gradle", "8.5"),
         ("codename", "bookworm"),
+        ("channel", "8.0"),
     ];
     let mut checked = 0;
     for entry in &table.entries {
