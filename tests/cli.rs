@@ -163,7 +163,8 @@ fn diff_of_clean_files_is_empty_and_exits_0() {
         .args(["fix", "--diff"])
         .assert()
         .code(0)
-        .stdout("");
+        .stdout("")
+        .stderr(contains("Nothing to rewrite in 1 file."));
 }
 
 #[test]

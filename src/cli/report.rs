@@ -119,6 +119,9 @@ impl Totals {
                 plural(self.findings, "finding"),
                 self.fixable
             ),
+            Mode::Diff | Mode::Check | Mode::Write if self.changed == 0 => {
+                format!("Nothing to rewrite in {files}{more}.\n")
+            }
             Mode::Diff | Mode::Check => format!(
                 "{} of {} would be rewritten with {}{by_rule}{more}{saving}.\n",
                 self.changed,

@@ -297,9 +297,18 @@ mod tests {
     fn runtime_users_table() {
         assert_eq!(user_of("node:20-slim"), Some("1000:1000"));
         assert_eq!(user_of("docker.io/library/node:18"), Some("1000:1000"));
-        assert_eq!(user_of("gcr.io/distroless/base-debian12"), Some("65532:65532"));
-        assert_eq!(user_of("mcr.microsoft.com/dotnet/aspnet:8.0"), Some("1654:1654"));
-        assert_eq!(user_of("mcr.microsoft.com/dotnet/runtime:9.0-noble"), Some("1654:1654"));
+        assert_eq!(
+            user_of("gcr.io/distroless/base-debian12"),
+            Some("65532:65532")
+        );
+        assert_eq!(
+            user_of("mcr.microsoft.com/dotnet/aspnet:8.0"),
+            Some("1654:1654")
+        );
+        assert_eq!(
+            user_of("mcr.microsoft.com/dotnet/runtime:9.0-noble"),
+            Some("1654:1654")
+        );
         assert_eq!(user_of("mcr.microsoft.com/dotnet/aspnet:6.0"), None);
         assert_eq!(user_of("mcr.microsoft.com/dotnet/aspnet"), None);
         assert_eq!(user_of("python:3.12-slim"), None);
