@@ -53,6 +53,15 @@ fn dockerfile_line() -> impl Strategy<Value = String> {
         1 => fixed("CMD [\"node\", \"dist/index.js\"]"),
         1 => fixed("EXPOSE 8080"),
         1 => fixed("# dockslim: ignore=DS101"),
+        1 => fixed("RUN dotnet publish -c Release -o /app/out"),
+        1 => fixed("ENTRYPOINT [\"dotnet\", \"/app/out/Api.dll\"]"),
+        1 => fixed("RUN mvn -B package"),
+        1 => fixed("CMD [\"java\", \"-jar\", \"target/app-1.0.jar\"]"),
+        1 => fixed("RUN npm ci"),
+        1 => fixed("CMD [\"node\", \"server.js\"]"),
+        1 => fixed("COPY --from=build / /"),
+        1 => fixed("VOLUME /data"),
+        1 => fixed("USER 1000"),
         1 => fixed("ARG BASE=node:18"),
         1 => fixed("FROM ${BASE}"),
         1 => "[ -~]{0,30}".prop_map(|s| s),
@@ -76,7 +85,10 @@ fn dockerfile() -> impl Strategy<Value = String> {
             Just("debian:bookworm"),
             Just("golang:1.22"),
             Just("python:3.11"),
-            Just("node:18")
+            Just("node:18"),
+            Just("mcr.microsoft.com/dotnet/sdk:8.0"),
+            Just("maven:3.9-eclipse-temurin-17"),
+            Just("gcr.io/distroless/static-debian12")
         ],
     )
         .prop_map(|(head, lines, newline, final_newline, bom, base)| {
@@ -100,6 +112,32 @@ fn dockerfile() -> impl Strategy<Value = String> {
         })
 }
 
+/// A build context with the manifests the context-reading rules look at
+/// (DS201, DS202, DS301's Java and Node.js splits, DS302).
+fn sample_context() -> dockslim::Context {
+    let mut context = dockslim::Context::from_names([
+        "server.js",
+        "requirements.txt",
+        "go.mod",
+        "main.go",
+        "src/",
+    ]);
+    context.add(
+        "package.json",
+        Some(r#"{"name": "a", "scripts": {"build": "tsc"}, "devDependencies": {"typescript": "5.4.5"}}"#),
+    );
+    context.add("package-lock.json", Some("{}"));
+    context.add(
+        "tsconfig.json",
+        Some(r#"{"compilerOptions": {"outDir": "dist"}}"#),
+    );
+    context.add(
+        "pom.xml",
+        Some("<project><artifactId>app</artifactId><version>1.0</version></project>"),
+    );
+    context
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(cases()))]
 
@@ -120,12 +158,15 @@ proptest! {
     }
 
     #[test]
-    fn fixing_is_idempotent(text in dockerfile(), unsafe_fixes in any::<bool>()) {
-        let settings = Settings { unsafe_fixes, max_rounds: 5, ..Settings::default() };
-        if let Ok(first) = fix_source(&text, &dockslim::Context::unknown(), &settings) {
+    fn fixing_is_idempotent(text in dockerfile(), unsafe_fixes in any::<bool>(), known in any::<bool>()) {
+        // The default cap on rounds, as the CLI runs: a file with several installs
+        // to move and merge can take more than five.
+        let settings = Settings { unsafe_fixes, ..Settings::default() };
+        let context = if known { sample_context() } else { dockslim::Context::unknown() };
+        if let Ok(first) = fix_source(&text, &context, &settings) {
             prop_assert!(first.converged, "no fixpoint for {:?}", text);
             prop_assert!(first.internal_errors.is_empty(), "{:?}", first.internal_errors);
-            let second = fix_source(&first.fixed, &dockslim::Context::unknown(), &settings).expect("a fixed file parses");
+            let second = fix_source(&first.fixed, &context, &settings).expect("a fixed file parses");
             prop_assert_eq!(&second.fixed, &first.fixed);
         }
     }
