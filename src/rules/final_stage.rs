@@ -5,7 +5,7 @@
 
 use super::{Checker, Rule};
 use crate::fix::{Applicability, Diagnostic, Edit, Fix};
-use crate::syntax::{ImageRef, Keyword, Stage};
+use crate::syntax::{ImageRef, Instruction, Keyword, Stage};
 
 pub static COPY_WHOLE_STAGE: Rule = Rule {
     code: "DS303",
@@ -86,6 +86,18 @@ Kubernetes can check `runAsNonRoot`.
 "#,
     check: check_final_stage_root,
 };
+
+/// An EXPOSE of a port below 1024, which a non-root user cannot bind.
+pub(super) fn exposes_low_port(expose: &Instruction) -> bool {
+    expose.words().iter().any(|w| {
+        expose
+            .text(*w)
+            .split('/')
+            .next()
+            .and_then(|p| p.parse::<u32>().ok())
+            .is_some_and(|p| p < 1024)
+    })
+}
 
 /// The stage a `--from` or `FROM` names: by alias or by index.
 fn stage_named<'s, 'a>(
@@ -219,15 +231,7 @@ fn check_final_stage_root(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
         Keyword::Volume => Some(
             "a VOLUME means the program writes at run time, maybe where the user cannot".to_owned(),
         ),
-        Keyword::Expose
-            if i.words().iter().any(|w| {
-                i.text(*w)
-                    .split('/')
-                    .next()
-                    .and_then(|p| p.parse::<u32>().ok())
-                    .is_some_and(|p| p < 1024)
-            }) =>
-        {
+        Keyword::Expose if exposes_low_port(i) => {
             Some("a port below 1024 cannot be bound by a non-root user".to_owned())
         }
         Keyword::Onbuild => Some("ONBUILD triggers run later, as the user".to_owned()),

@@ -232,17 +232,7 @@ fn obstacle(stage: &Stage<'_>, build: &Instruction, shell: bool, nonroot: bool) 
                 "a VOLUME means the program writes at run time, maybe where a non-root user cannot"
                     .to_owned(),
             ),
-            Keyword::Expose
-                if nonroot
-                    && instruction.words().iter().any(|w| {
-                        instruction
-                            .text(*w)
-                            .split('/')
-                            .next()
-                            .and_then(|p| p.parse::<u32>().ok())
-                            .is_some_and(|p| p < 1024)
-                    }) =>
-            {
+            Keyword::Expose if nonroot && super::final_stage::exposes_low_port(instruction) => {
                 Some("a port below 1024 cannot be bound by a non-root user".to_owned())
             }
             Keyword::Onbuild => Some("ONBUILD triggers belong to the base image".to_owned()),
