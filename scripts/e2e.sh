@@ -74,6 +74,7 @@ standin golang:1.19 golang-1.19.Dockerfile
 standin gcr.io/distroless/static-debian12:nonroot distroless-static-nonroot.Dockerfile
 standin rust:1.63 rust-1.63.Dockerfile
 standin gcr.io/distroless/cc-debian12:nonroot distroless-cc-nonroot.Dockerfile
+standin gcr.io/distroless/base-debian12:nonroot distroless-base-nonroot.Dockerfile
 standin maven:3.8-eclipse-temurin-17 maven-3.8-eclipse-temurin-17.Dockerfile
 standin eclipse-temurin:17-jre eclipse-temurin-17-jre.Dockerfile
 

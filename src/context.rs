@@ -37,6 +37,7 @@ fn wanted_text(name: &str) -> bool {
                 | "pom.xml"
                 | ".dockerignore"
                 | "pyproject.toml"
+                | "go.mod"
                 | "build.gradle"
                 | "build.gradle.kts"
                 | "settings.gradle"

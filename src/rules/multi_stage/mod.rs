@@ -4,13 +4,14 @@
 //! and the runtime needs are known; otherwise the finding says why not.
 
 mod dotnet;
+mod go;
 mod java;
 
 use super::run::{self, RunForm};
 use super::{Checker, Rule};
 use crate::fix::{Applicability, Diagnostic, Edit, Fix};
 use crate::syntax::shell::SimpleCommand;
-use crate::syntax::{Bias, Body, Instruction, Keyword, Stage};
+use crate::syntax::{Body, Instruction, Keyword, Stage};
 
 pub static RULE: Rule = Rule {
     code: "DS301",
@@ -21,9 +22,11 @@ pub static RULE: Rule = Rule {
 Splits a single-stage Dockerfile that builds its app into a builder stage
 (`AS build`) and a lean runtime stage that receives only what runs:
 
-- **Go** (`go build -o PATH`): the runtime is
-  `gcr.io/distroless/static-debian12:nonroot` with only the binary, built with
-  `CGO_ENABLED=0`.
+- **Go** (`go build -o PATH`, or without `-o` the name `go build` gives
+  the binary: the module's or package's last path element, or the first
+  file's name): the runtime is `gcr.io/distroless/static-debian12:nonroot`
+  with only the binary, built with `CGO_ENABLED=0`; a program that uses cgo
+  runs on `gcr.io/distroless/base-debian12:nonroot` (glibc) instead.
 - **Node.js** (`npm run build`, `yarn build`, `tsc`, and a `node FILE` start):
   the runtime is the slim variant of the image (from the base-image table),
   with `NODE_ENV=production`, production dependencies only (`npm ci
@@ -86,8 +89,10 @@ CMD ["app"]
 Unsafe: the runtime image lacks tools the original had, Go binaries become
 static, and the container runs as a non-root user where the image has one.
 A split is only reported, with the reason, when anything it would rely on is
-inferred and uncertain: the build output path (no `-o`, `[[bin]]` targets,
-`CARGO_TARGET_DIR`, a start file outside tsconfig's `outDir`), cgo, a step
+inferred and uncertain: the build output path (a Go binary name that is
+not what the container starts, `go build` of several packages, `[[bin]]`
+targets, `CARGO_TARGET_DIR`, a start file outside tsconfig's `outDir`), cgo
+with system packages the runtime would lack, a step
 after the build that needs the builder (`RUN`, `COPY`), a shell the runtime
 lacks (shell-form `CMD`, `ENTRYPOINT` or `HEALTHCHECK` on distroless), a
 `VOLUME` (the program writes at run time), a port below 1024 with a non-root
@@ -98,25 +103,6 @@ release rather than a .NET version.
 "#,
     check,
 };
-
-const GO_RUNTIME: &str = "gcr.io/distroless/static-debian12:nonroot";
-
-/// The `go build` command and where its `-o` output lands.
-fn go_build(command: &SimpleCommand) -> Option<Option<String>> {
-    let words = run::effective_words(command);
-    if run::program(words) != Some("go")
-        || words.get(1).and_then(|w| w.literal.as_deref()) != Some("build")
-    {
-        return None;
-    }
-    let literals: Vec<Option<&str>> = words.iter().map(|w| w.literal.as_deref()).collect();
-    let output = literals.iter().enumerate().find_map(|(i, w)| match w {
-        Some("-o") => literals.get(i + 1).copied().flatten().map(str::to_owned),
-        Some(w) => w.strip_prefix("-o=").map(str::to_owned),
-        None => None,
-    });
-    Some(output)
-}
 
 /// A JS build step: `npm run build`, `yarn build`, `pnpm build`, `tsc`, `vite build`.
 pub(super) fn js_build(command: &SimpleCommand) -> bool {
@@ -310,7 +296,7 @@ fn check(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
     };
     let Some(image) = stage.image() else { return };
     match image.canonical_name().as_str() {
-        "golang" => check_go(checker, stage, out),
+        "golang" => go::check(checker, stage, out),
         "node" => check_node(checker, stage, out),
         "python" => check_python(checker, stage, out),
         "rust" => check_rust(checker, stage, out),
@@ -389,92 +375,6 @@ fn report(instruction: &Instruction, command: &SimpleCommand, what: &str, why: &
         ),
     )
     .with_fix(Fix::display_only())
-}
-
-fn check_go(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnostic>) {
-    let what = "the image ships the Go toolchain and sources with the binary";
-    // The build RUN: the last RUN with `go build`.
-    let Some((view, command)) = last_command(checker, |c| go_build(c).is_some()) else {
-        return;
-    };
-    let output = go_build(command).flatten();
-    let build = view.instruction;
-    let shape = shape(stage, build, "/go");
-    let Some(output) = output else {
-        out.push(report(
-            build,
-            command,
-            what,
-            "`go build` has no `-o`, so the binary's path is not certain",
-        ));
-        return;
-    };
-    if output.contains('$') {
-        out.push(report(
-            build,
-            command,
-            what,
-            "the output path uses a variable",
-        ));
-        return;
-    }
-    let binary = join_path(&shape.workdir, &output);
-    if let Some(why) = obstacle(stage, build, false, true) {
-        out.push(report(build, command, what, &why));
-        return;
-    }
-    let uses_cgo = checker
-        .context
-        .names("")
-        .into_iter()
-        .flatten()
-        .filter(|n| n.ends_with(".go"))
-        .any(|n| {
-            checker
-                .context
-                .text(n)
-                .is_some_and(|t| t.contains("import \"C\""))
-        })
-        || command
-            .assignments
-            .iter()
-            .any(|a| build.text(*a).starts_with("CGO_ENABLED=1"));
-    if uses_cgo {
-        out.push(report(
-            build,
-            command,
-            what,
-            "the program uses cgo, so it needs a libc at run time",
-        ));
-        return;
-    }
-    // Files under the working folder the running program is pointed at.
-    let mut body = vec![format!("COPY --from={{alias}} {binary} {binary}")];
-    for path in runtime_paths(checker, stage, &shape.workdir) {
-        if path != binary {
-            body.push(format!("COPY --from={{alias}} {path} {path}"));
-        }
-    }
-    let mut extra = Vec::new();
-    if !command
-        .assignments
-        .iter()
-        .any(|a| build.text(*a).starts_with("CGO_ENABLED="))
-    {
-        extra.push(Edit::insert(
-            build.logical.to_source(command.range.start, Bias::Right),
-            "CGO_ENABLED=0 ",
-        ));
-    }
-    let (edits, _) = split_edits(checker, stage, &shape, GO_RUNTIME, &body, extra);
-    out.push(
-        Diagnostic::new(
-            &RULE,
-            build.source_range(command.range),
-            format!("the image ships the Go toolchain and sources with `{binary}`: build in a stage and run on {GO_RUNTIME}"),
-        )
-        .with_fix(Fix::new(edits, Applicability::Unsafe)),
-    );
 }
 
 /// Paths under the working folder that CMD, ENTRYPOINT or ENV name and that
