@@ -2,13 +2,13 @@
 //! no build step installs `devDependencies` it never uses. (With a build
 //! step, DS301 splits the file instead.)
 
-use super::multi_stage::js_build;
+use super::multi_stage::{js_build, node_entry};
 use super::packages;
 use super::run::{self, RunForm};
 use super::{Checker, Rule};
 use crate::fix::{Applicability, Diagnostic, Fix};
 use crate::syntax::shell::SimpleCommand;
-use crate::syntax::{Body, Instruction, Keyword, Stage};
+use crate::syntax::{Instruction, Keyword, Stage};
 
 pub static RULE: Rule = Rule {
     code: "DS302",
@@ -79,46 +79,6 @@ const ALREADY: [&str; 7] = [
     "-P",
     "--omit",
 ];
-
-/// What the container starts runs with `node` only: `node FILE`, or an
-/// `npm start` / `yarn start` whose script is `node …`. `Err` says why not.
-fn starts_node(checker: &Checker<'_>, package: &serde_json::Value) -> Result<(), String> {
-    let stage = checker.stages.last().expect("a final stage");
-    let start =
-        stage
-            .instructions
-            .iter()
-            .rev()
-            .find_map(|i| match (i.keyword(), &i.effective().body) {
-                (Keyword::Cmd | Keyword::Entrypoint, Body::Exec(args)) => {
-                    Some(args.iter().map(|a| a.value.clone()).collect::<Vec<_>>())
-                }
-                (Keyword::Cmd | Keyword::Entrypoint, _) => Some(
-                    i.args_text()
-                        .split_whitespace()
-                        .map(str::to_owned)
-                        .collect(),
-                ),
-                _ => None,
-            });
-    let Some(start) = start else {
-        return Err("the image names no start command".to_owned());
-    };
-    let words: Vec<&str> = start.iter().map(String::as_str).collect();
-    let script = match words.as_slice() {
-        ["node", ..] => return Ok(()),
-        ["npm" | "yarn" | "pnpm", "start", ..] => "start",
-        ["npm" | "pnpm", "run", name, ..] | ["yarn", name, ..] => name,
-        _ => return Err(format!("the container starts `{}`", words.join(" "))),
-    };
-    match package["scripts"][script].as_str() {
-        Some(text) if text.split_whitespace().next() == Some("node") => Ok(()),
-        Some(text) => Err(format!("the `{script}` script runs `{text}`")),
-        // npm's default start is `node server.js`.
-        None if script == "start" && checker.context.has("server.js") == Some(true) => Ok(()),
-        None => Err(format!("package.json has no `{script}` script")),
-    }
-}
 
 /// `NODE_ENV=production` is set for the install (an ENV or ARG before it,
 /// or an assignment on the command): npm and Yarn leave dev dependencies out.
@@ -235,7 +195,8 @@ fn check(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
         } else if !matches!(view.form, RunForm::Shell(_)) {
             Some("the script is a heredoc".to_owned())
         } else {
-            starts_node(checker, &package).err()
+            let last = checker.stages.last().expect("a final stage");
+            node_entry(checker, last).err()
         };
         let edit = run::insert_after_word(
             view.instruction,

@@ -6,6 +6,9 @@
 mod dotnet;
 mod go;
 mod java;
+mod node;
+
+pub(crate) use node::node_entry;
 
 use super::run::{self, RunForm};
 use super::{Checker, Rule};
@@ -27,7 +30,8 @@ Splits a single-stage Dockerfile that builds its app into a builder stage
   file's name): the runtime is `gcr.io/distroless/static-debian12:nonroot`
   with only the binary, built with `CGO_ENABLED=0`; a program that uses cgo
   runs on `gcr.io/distroless/base-debian12:nonroot` (glibc) instead.
-- **Node.js** (`npm run build`, `yarn build`, `tsc`, and a `node FILE` start):
+- **Node.js** (`npm run build`, `yarn build`, `tsc`, and a `node FILE` start,
+  directly or through a `start` script):
   the runtime is the slim variant of the image (from the base-image table),
   with `NODE_ENV=production`, production dependencies only (`npm ci
   --omit=dev` from the lockfile), the build output folder (tsconfig's
@@ -297,7 +301,7 @@ fn check(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
     let Some(image) = stage.image() else { return };
     match image.canonical_name().as_str() {
         "golang" => go::check(checker, stage, out),
-        "node" => check_node(checker, stage, out),
+        "node" => node::check(checker, stage, out),
         "python" => check_python(checker, stage, out),
         "rust" => check_rust(checker, stage, out),
         "maven" | "gradle" | "eclipse-temurin" | "openjdk" | "amazoncorretto" => {
@@ -414,149 +418,6 @@ fn runtime_paths(checker: &Checker<'_>, stage: &Stage<'_>, workdir: &str) -> Vec
         }
     }
     paths
-}
-
-fn check_node(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnostic>) {
-    let what = "the image ships dev dependencies, sources and build tools with the built app";
-    let Some((view, command)) = last_command(checker, js_build) else {
-        return;
-    };
-    let build = view.instruction;
-    let shape = shape(stage, build, "/");
-    if let Some(why) = obstacle(stage, build, true, true) {
-        out.push(report(build, command, what, &why));
-        return;
-    }
-    // The entry point the container runs, and the folder the build writes.
-    let entry =
-        stage
-            .instructions
-            .iter()
-            .rev()
-            .find_map(|i| match (&i.effective().body, i.keyword()) {
-                (Body::Exec(args), Keyword::Cmd | Keyword::Entrypoint)
-                    if args.len() >= 2 && args[0].value == "node" =>
-                {
-                    Some(args[1].value.clone())
-                }
-                _ => None,
-            });
-    let Some(entry) = entry else {
-        out.push(report(
-            build,
-            command,
-            what,
-            "the container does not start with `node FILE`, so what it runs is not certain",
-        ));
-        return;
-    };
-    let out_dir = checker
-        .context
-        .text("tsconfig.json")
-        .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
-        .and_then(|v| {
-            v["compilerOptions"]["outDir"]
-                .as_str()
-                .map(|d| d.trim_start_matches("./").trim_end_matches('/').to_owned())
-        });
-    let entry_dir = entry
-        .trim_start_matches("./")
-        .split('/')
-        .next()
-        .unwrap_or_default()
-        .to_owned();
-    let out_dir = match out_dir {
-        Some(dir) if dir == entry_dir => dir,
-        Some(dir) => {
-            out.push(report(
-                build,
-                command,
-                what,
-                &format!("the build writes `{dir}` but the container runs `{entry}`"),
-            ));
-            return;
-        }
-        None if matches!(entry_dir.as_str(), "dist" | "build" | "out" | "lib")
-            && entry.contains('/') =>
-        {
-            entry_dir
-        }
-        None => {
-            out.push(report(
-                build,
-                command,
-                what,
-                &format!("the build output folder is not certain (`{entry}`)"),
-            ));
-            return;
-        }
-    };
-    // Production dependencies from the lockfile in the context.
-    let context = checker.context;
-    let (manifests, install) = if context.has("package-lock.json") == Some(true) {
-        (
-            "package.json package-lock.json",
-            "npm ci --omit=dev && npm cache clean --force",
-        )
-    } else if context.has("yarn.lock") == Some(true) {
-        (
-            "package.json yarn.lock",
-            "yarn install --production --frozen-lockfile && yarn cache clean",
-        )
-    } else if context.has("package.json") == Some(true) {
-        (
-            "package.json",
-            "npm install --omit=dev && npm cache clean --force",
-        )
-    } else {
-        out.push(report(
-            build,
-            command,
-            what,
-            "the build context has no package.json",
-        ));
-        return;
-    };
-    let runtime = match stage.image() {
-        Some(image) => runtime_image(checker, &image).unwrap_or_else(|| image.text.clone()),
-        None => return,
-    };
-    let workdir = shape.workdir.clone();
-    let mut body = Vec::new();
-    let sets_node_env = shape
-        .before
-        .iter()
-        .any(|i| i.keyword() == Keyword::Env && i.args_text().contains("NODE_ENV"));
-    if !sets_node_env {
-        body.push("ENV NODE_ENV=production".to_owned());
-    }
-    if workdir != "/" && !shape.before.iter().any(|i| i.keyword() == Keyword::Workdir) {
-        body.push(format!("WORKDIR {workdir}"));
-    }
-    body.push(format!("COPY {manifests} ./"));
-    body.push(format!("RUN {install}"));
-    body.push(format!(
-        "COPY --from={{alias}} {} ./{out_dir}",
-        join_path(&workdir, &out_dir)
-    ));
-    let has_user = stage
-        .instructions
-        .iter()
-        .any(|i| i.keyword() == Keyword::User);
-    if !has_user && let Some(user) = runtime_user(&runtime) {
-        // The official images' `node` user, by number: Kubernetes can only
-        // check `runAsNonRoot` for a numeric user.
-        body.push(format!("USER {}", user.user));
-    }
-    let (edits, _) = split_edits(checker, stage, &shape, &runtime, &body, Vec::new());
-    out.push(
-        Diagnostic::new(
-            &RULE,
-            build.source_range(command.range),
-            format!("{what}: build in a stage, run `{entry}` on {runtime} with production dependencies as the `node` user (1000)"),
-        )
-        .with_fix(Fix::new(edits, Applicability::Unsafe)),
-    );
 }
 
 const RUNTIME_PACKAGES: &str = include_str!("../../../transforms/runtime-packages.yaml");

@@ -1,0 +1,1 @@
+import Fastify from "fastify"; Fastify().listen({ port: 3000 });

@@ -1,0 +1,206 @@
+//! DS301 for Node.js: a build step (`npm run build`, `tsc` …) in the node
+//! image becomes a builder, and the runtime stage on the slim variant gets
+//! production dependencies from the lockfile, the build output folder and
+//! the image's `node` user.
+
+use super::{
+    RULE, join_path, js_build, last_command, obstacle, report, runtime_image, runtime_user, shape,
+    split_edits, start_command,
+};
+use crate::fix::{Applicability, Diagnostic, Fix};
+use crate::rules::Checker;
+use crate::syntax::{Keyword, Stage};
+use serde_json::Value;
+
+pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnostic>) {
+    let what = "the image ships dev dependencies, sources and build tools with the built app";
+    let Some((view, command)) = last_command(checker, js_build) else {
+        return;
+    };
+    let build = view.instruction;
+    let shape = shape(stage, build, "/");
+    if let Some(why) = obstacle(stage, build, true, true) {
+        out.push(report(build, command, what, &why));
+        return;
+    }
+    // The entry point the container runs, and the folder the build writes.
+    let entry = match node_entry(checker, stage) {
+        Ok(entry) => entry,
+        Err(why) => {
+            out.push(report(
+                build,
+                command,
+                what,
+                &format!("{why}, so what it runs is not certain"),
+            ));
+            return;
+        }
+    };
+    let out_dir = checker
+        .context
+        .text("tsconfig.json")
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+        .and_then(|v| {
+            v["compilerOptions"]["outDir"]
+                .as_str()
+                .map(|d| d.trim_start_matches("./").trim_end_matches('/').to_owned())
+        });
+    let entry_dir = entry
+        .trim_start_matches("./")
+        .split('/')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let out_dir = match out_dir {
+        Some(dir) if dir == entry_dir => dir,
+        Some(dir) => {
+            out.push(report(
+                build,
+                command,
+                what,
+                &format!("the build writes `{dir}` but the container runs `{entry}`"),
+            ));
+            return;
+        }
+        None if matches!(entry_dir.as_str(), "dist" | "build" | "out" | "lib")
+            && entry.contains('/') =>
+        {
+            entry_dir
+        }
+        None => {
+            out.push(report(
+                build,
+                command,
+                what,
+                &format!("the build output folder is not certain (`{entry}`)"),
+            ));
+            return;
+        }
+    };
+    // Production dependencies from the lockfile in the context.
+    let context = checker.context;
+    let (manifests, install) = if context.has("package-lock.json") == Some(true) {
+        (
+            "package.json package-lock.json",
+            "npm ci --omit=dev && npm cache clean --force",
+        )
+    } else if context.has("yarn.lock") == Some(true) {
+        (
+            "package.json yarn.lock",
+            "yarn install --production --frozen-lockfile && yarn cache clean",
+        )
+    } else if context.has("package.json") == Some(true) {
+        (
+            "package.json",
+            "npm install --omit=dev && npm cache clean --force",
+        )
+    } else {
+        out.push(report(
+            build,
+            command,
+            what,
+            "the build context has no package.json",
+        ));
+        return;
+    };
+    let runtime = match stage.image() {
+        Some(image) => runtime_image(checker, &image).unwrap_or_else(|| image.text.clone()),
+        None => return,
+    };
+    let workdir = shape.workdir.clone();
+    let mut body = Vec::new();
+    let sets_node_env = shape
+        .before
+        .iter()
+        .any(|i| i.keyword() == Keyword::Env && i.args_text().contains("NODE_ENV"));
+    if !sets_node_env {
+        body.push("ENV NODE_ENV=production".to_owned());
+    }
+    if workdir != "/" && !shape.before.iter().any(|i| i.keyword() == Keyword::Workdir) {
+        body.push(format!("WORKDIR {workdir}"));
+    }
+    body.push(format!("COPY {manifests} ./"));
+    body.push(format!("RUN {install}"));
+    body.push(format!(
+        "COPY --from={{alias}} {} ./{out_dir}",
+        join_path(&workdir, &out_dir)
+    ));
+    let has_user = stage
+        .instructions
+        .iter()
+        .any(|i| i.keyword() == Keyword::User);
+    if !has_user && let Some(user) = runtime_user(&runtime) {
+        // The official images' `node` user, by number: Kubernetes can only
+        // check `runAsNonRoot` for a numeric user.
+        body.push(format!("USER {}", user.user));
+    }
+    let (edits, _) = split_edits(checker, stage, &shape, &runtime, &body, Vec::new());
+    out.push(
+        Diagnostic::new(
+            &RULE,
+            build.source_range(command.range),
+            format!("{what}: build in a stage, run `{entry}` on {runtime} with production dependencies as the `node` user (1000)"),
+        )
+        .with_fix(Fix::new(edits, Applicability::Unsafe)),
+    );
+}
+
+/// The JavaScript file the container runs: `node FILE` as the start
+/// command, or a start script (`npm start`, `npm run NAME`, `yarn NAME`,
+/// `pnpm start`) whose text is `node FILE`; `node .` runs package.json's
+/// `main`. `Err` says why it is not certain.
+pub(crate) fn node_entry(checker: &Checker<'_>, stage: &Stage<'_>) -> Result<String, String> {
+    let (start, _) = start_command(stage);
+    let package = checker
+        .context
+        .text("package.json")
+        .and_then(|t| serde_json::from_str::<Value>(t).ok());
+    let words: Vec<&str> = start.iter().map(String::as_str).collect();
+    let script = match words.as_slice() {
+        [] => return Err("the container's start command is not plain words".to_owned()),
+        ["node", rest @ ..] => return node_file(rest, package.as_ref()),
+        ["npm" | "pnpm" | "yarn", "start"] => "start",
+        ["npm" | "pnpm", "run" | "run-script", name] | ["yarn", name] => name,
+        _ => return Err(format!("the container starts `{}`", words.join(" "))),
+    };
+    let Some(package) = &package else {
+        return Err("package.json is not in the build context".to_owned());
+    };
+    match package["scripts"][script].as_str() {
+        Some(text) => {
+            let parts: Vec<&str> = text.split_whitespace().collect();
+            let plain = !text.contains(['&', ';', '|', '$', '`', '>', '<', '"', '\'']);
+            match parts.as_slice() {
+                ["node", rest @ ..] if plain => node_file(rest, Some(package)),
+                _ => Err(format!("the `{script}` script runs `{text}`")),
+            }
+        }
+        // npm's default start script.
+        None if script == "start" && checker.context.has("server.js") == Some(true) => {
+            Ok("server.js".to_owned())
+        }
+        None => Err(format!("package.json has no `{script}` script")),
+    }
+}
+
+/// The file of `node [OPTIONS] FILE`.
+fn node_file(args: &[&str], package: Option<&Value>) -> Result<String, String> {
+    let mut i = 0;
+    while let Some(arg) = args.get(i) {
+        match *arg {
+            "-e" | "--eval" | "-p" | "--print" | "-" => {
+                return Err("node runs inline code".to_owned());
+            }
+            "-r" | "--require" | "--import" | "--loader" | "--env-file" => i += 2,
+            option if option.starts_with('-') => i += 1,
+            "." | "./" => {
+                let main = package
+                    .and_then(|p| p["main"].as_str())
+                    .unwrap_or("index.js");
+                return Ok(main.trim_start_matches("./").to_owned());
+            }
+            file => return Ok(file.to_owned()),
+        }
+    }
+    Err("node starts without a file".to_owned())
+}
