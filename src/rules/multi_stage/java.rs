@@ -214,6 +214,20 @@ pub(crate) fn gradle_jar(
     }
 }
 
+/// Build-script words that mean the build writes more than one jar.
+const MORE_JARS: [&str; 10] = [
+    "maven-source-plugin",
+    "maven-javadoc-plugin",
+    "maven-assembly-plugin",
+    "shadedArtifactAttached",
+    "<classifier>",
+    "org.springframework.boot",
+    "withSourcesJar",
+    "withJavadocJar",
+    "com.github.johnrengelman.shadow",
+    "com.gradleup.shadow",
+];
+
 pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnostic>) {
     let what = "the image ships the JDK, the build tool and its caches with the jar";
     let Some((view, command)) = last_command(checker, |c| build_tool(c).is_some()) else {
@@ -286,7 +300,33 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
         ));
         return;
     };
-    if join_path(&workdir, started) != jar {
+    // A shell-form start may name the jar by a glob (`target/*.jar`), which
+    // must match that jar alone: plugins that write more jars make it
+    // ambiguous.
+    let started_path = join_path(&workdir, started);
+    let glob = started.contains(['*', '?', '[']);
+    let scripts = ["pom.xml", "build.gradle", "build.gradle.kts"]
+        .iter()
+        .filter_map(|n| context.text(n))
+        .collect::<String>();
+    if let Some(extra) = MORE_JARS.iter().find(|m| glob && scripts.contains(**m)) {
+        out.push(report(
+            build,
+            command,
+            what,
+            &format!("`{started}` may match several jars (the build uses `{extra}`)"),
+        ));
+        return;
+    }
+    let matches = if glob {
+        globset::GlobBuilder::new(&started_path)
+            .literal_separator(true)
+            .build()
+            .is_ok_and(|g| g.compile_matcher().is_match(&jar))
+    } else {
+        started_path == jar
+    };
+    if !matches {
         out.push(report(
             build,
             command,

@@ -333,8 +333,9 @@ fn runtime_user(runtime: &str) -> Option<&'static super::final_stage::User> {
 }
 
 /// What the container starts (ENTRYPOINT then CMD, exec form or a shell
-/// form of plain words) and the folder it starts in. Empty when the start
-/// command uses shell syntax.
+/// form of plain words, which may hold a glob such as `target/*.jar`) and
+/// the folder it starts in. Empty when the start command uses other shell
+/// syntax.
 fn start_command(stage: &Stage<'_>) -> (Vec<String>, String) {
     let mut workdir = "/".to_owned();
     let mut entrypoint: Option<Vec<String>> = None;
@@ -345,7 +346,7 @@ fn start_command(stage: &Stage<'_>) -> (Vec<String>, String) {
             Body::Exec(args) => Some(args.iter().map(|a| a.value.clone()).collect()),
             _ => {
                 let text = instruction.args_text();
-                (!text.contains(['$', '*', '?', '\'', '"', '`', ';', '&', '|', '<', '>', '\\']))
+                (!text.contains(['$', '\'', '"', '`', ';', '&', '|', '<', '>', '\\']))
                     .then(|| text.split_whitespace().map(str::to_owned).collect())
             }
         };
