@@ -3,21 +3,26 @@
 //! `final-stage-root` (a final stage that runs as root although its image
 //! has an unprivileged user).
 
+use super::multi_stage::static_binary;
 use super::{Checker, Rule};
 use crate::fix::{Applicability, Diagnostic, Edit, Fix};
-use crate::syntax::{ImageRef, Instruction, Keyword, Stage};
+use crate::syntax::{Body, ImageRef, Instruction, Keyword, Stage, TextRange};
 
 pub static COPY_WHOLE_STAGE: Rule = Rule {
     code: "DS303",
     name: "copy-whole-stage",
     summary: "the final stage copies the whole file system of another stage (`COPY --from=build / /`)",
-    fix_safety: "report only",
+    fix_safety: "unsafe (a static Go binary); report otherwise",
     doc: r#"## What it does
 Reports a `COPY --from=STAGE / …` in the final stage: the entire file system
 of the other stage (its toolchain, sources and caches) lands in the image
 that ships, which undoes the point of a multi-stage build. Copying from a
 stage built `FROM scratch` (an export stage that holds only artifacts) is
 fine and not reported. The same as hadolint's DL3067.
+
+When the other stage builds a static Go binary (`go build -o PATH` with
+`CGO_ENABLED=0`) and the final stage only starts it (exec form, no RUN, no
+shell-form health check), the copy is narrowed to that binary.
 
 ## Why
 A multi-stage build is only lean when the final stage receives the
@@ -26,18 +31,23 @@ artifacts, not the builder.
 ## Example
 ```dockerfile
 FROM golang:1.22 AS build
-RUN go build -o /out/app .
+WORKDIR /src
+COPY . .
+RUN CGO_ENABLED=0 go build -o /out/app .
 
-FROM debian:bookworm-slim
+FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build / /
+CMD ["/out/app"]
 ```
-should copy the binary only:
+becomes
 ```dockerfile
-COPY --from=build /out/app /usr/local/bin/app
+COPY --from=build /out/app /out/app
 ```
 
 ## Fix safety
-No fix: which files of the stage the program needs cannot be known from the
+Unsafe: the program might read files of the builder that the Dockerfile
+does not name. Anything but the static Go binary case is reported without a
+fix: which files of the stage the program needs cannot be known from the
 Dockerfile.
 "#,
     check: check_copy_whole_stage,
@@ -122,7 +132,7 @@ fn check_copy_whole_stage(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let words = instruction.words();
-        let [sources @ .., _dest] = words.as_slice() else {
+        let [sources @ .., dest] = words.as_slice() else {
             continue;
         };
         let whole = sources
@@ -139,15 +149,63 @@ fn check_copy_whole_stage(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
         {
             continue;
         }
-        out.push(
-            Diagnostic::new(
+        let what = format!(
+            "the final stage copies the whole file system of `{from}` (its toolchain, sources and caches)"
+        );
+        let artifact = source.and_then(|s| static_artifact(checker, s, last));
+        let diagnostic = match artifact {
+            Some(binary) => Diagnostic::new(
                 &COPY_WHOLE_STAGE,
                 instruction.range,
-                format!("the final stage copies the whole file system of `{from}` (its toolchain, sources and caches): copy only the artifacts the program needs"),
+                format!("{what}: copy only the static binary `{binary}` the container starts"),
+            )
+            .with_fix(Fix::new(
+                vec![Edit::replace(
+                    instruction.source_range(TextRange::new(sources[0].start, dest.end)),
+                    format!("{binary} {binary}"),
+                )],
+                Applicability::Unsafe,
+            )),
+            None => Diagnostic::new(
+                &COPY_WHOLE_STAGE,
+                instruction.range,
+                format!("{what}: copy only the artifacts the program needs (not fixed automatically: which files it needs is not certain)"),
             )
             .with_fix(Fix::display_only()),
-        );
+        };
+        out.push(diagnostic);
     }
+}
+
+/// The one file the final stage needs from `source`: a static Go binary
+/// that the container starts in exec form, when nothing else in the final
+/// stage could use the rest of the copied file system (no RUN, no
+/// shell-form start or health check, a single source word).
+fn static_artifact(checker: &Checker<'_>, source: &Stage<'_>, last: &Stage<'_>) -> Option<String> {
+    let binary = static_binary(checker, source)?;
+    for instruction in &last.instructions {
+        let command = instruction.effective();
+        match command.keyword {
+            Keyword::Run | Keyword::Add | Keyword::Onbuild => return None,
+            Keyword::Copy if instruction.words().len() != 2 => return None,
+            Keyword::Cmd | Keyword::Entrypoint if !command.is_exec_form() => return None,
+            Keyword::Healthcheck if !instruction.args_text().eq_ignore_ascii_case("none") => {
+                return None;
+            }
+            _ => {}
+        }
+    }
+    let start = last
+        .instructions
+        .iter()
+        .rev()
+        .find_map(|i| match &i.effective().body {
+            Body::Exec(args) if matches!(i.keyword(), Keyword::Entrypoint | Keyword::Cmd) => {
+                args.first().map(|a| a.value.clone())
+            }
+            _ => None,
+        })?;
+    (start == binary).then_some(binary)
 }
 
 #[derive(serde::Deserialize)]

@@ -161,6 +161,42 @@ pub(crate) fn default_binary(build: &GoBuild, go_mod: Option<&str>) -> Result<St
     }
 }
 
+/// The binary a builder stage writes with `go build -o PATH` built with an
+/// explicit `CGO_ENABLED=0` (on the command or in the stage's ENV): a
+/// static file that runs anywhere on its own.
+pub(crate) fn static_binary(checker: &Checker<'_>, stage: &Stage<'_>) -> Option<String> {
+    let (view, command) = checker
+        .runs
+        .iter()
+        .rev()
+        .filter(|v| v.stage == stage.index)
+        .find_map(|v| {
+            let script = v.script()?;
+            let command = script
+                .commands
+                .iter()
+                .rev()
+                .find(|c| !c.nested && go_build(c).is_some())?;
+            Some((v, command))
+        })?;
+    let go = go_build(command)?;
+    let output = go
+        .output
+        .as_deref()
+        .filter(|_| !go.dynamic && !go.changes_dir)?;
+    let build = view.instruction;
+    let static_build = command
+        .assignments
+        .iter()
+        .any(|a| build.text(*a) == "CGO_ENABLED=0")
+        || stage.instructions.iter().any(|i| {
+            i.keyword() == crate::syntax::Keyword::Env
+                && i.range.start < build.range.start
+                && i.words().iter().any(|w| i.text(*w) == "CGO_ENABLED=0")
+        });
+    static_build.then(|| join_path(&shape(stage, build, "/go").workdir, output))
+}
+
 pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnostic>) {
     let what = "the image ships the Go toolchain and sources with the binary";
     // The build RUN: the last RUN with `go build`.

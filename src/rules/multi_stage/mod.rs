@@ -8,6 +8,7 @@ mod go;
 mod java;
 mod node;
 
+pub(crate) use go::static_binary;
 pub(crate) use node::node_entry;
 
 use super::run::{self, RunForm};
