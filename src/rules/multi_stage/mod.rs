@@ -59,7 +59,7 @@ Splits a single-stage Dockerfile that builds its app into a builder stage
   from .NET 8 on.
 
 The runtime stage repeats what the running container depends on from before
-the build (`WORKDIR`, `ENV`, `EXPOSE`, `LABEL`, `USER`, `STOPSIGNAL`), and
+the build (`WORKDIR`, `ENV`, `VOLUME`, `EXPOSE`, `LABEL`, `USER`, `STOPSIGNAL`), and
 gets the instructions after the build (`CMD`, `ENTRYPOINT`, `HEALTHCHECK` …).
 Paths under the working folder that `CMD`, `ENTRYPOINT` or `ENV` name
 (templates, static files) are copied too.
@@ -100,7 +100,7 @@ targets, `CARGO_TARGET_DIR`, a start file outside tsconfig's `outDir`), cgo
 with system packages the runtime would lack, a step
 after the build that needs the builder (`RUN`, `COPY`), a shell the runtime
 lacks (shell-form `CMD`, `ENTRYPOINT` or `HEALTHCHECK` on distroless), a
-`VOLUME` (the program writes at run time), a port below 1024 with a non-root
+`VOLUME` or a port below 1024 with a non-root
 user, a `-dev` package without a known runtime library, a `COPY` outside the
 app folder, a `RUN` that may write outside it, a Maven or Gradle build with
 modules or a jar name from a property, or an SDK tag that names an SDK
@@ -183,6 +183,7 @@ fn shape<'a>(stage: &Stage<'a>, build: &'a Instruction, default_workdir: &str) -
             instruction.keyword(),
             Keyword::Workdir
                 | Keyword::Env
+                | Keyword::Volume
                 | Keyword::Expose
                 | Keyword::Label
                 | Keyword::User
@@ -219,7 +220,9 @@ fn obstacle(stage: &Stage<'_>, build: &Instruction, shell: bool, nonroot: bool) 
             {
                 Some("a shell-form HEALTHCHECK needs a shell".to_owned())
             }
-            Keyword::Volume => Some(
+            // As root (the runtime image has no unprivileged user) the
+            // program can write to its volume as before.
+            Keyword::Volume if nonroot => Some(
                 "a VOLUME means the program writes at run time, maybe where a non-root user cannot"
                     .to_owned(),
             ),
@@ -570,15 +573,6 @@ fn check_python(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnost
                     return;
                 }
             }
-            Keyword::Volume => {
-                out.push(report(
-                    install,
-                    command,
-                    what,
-                    "a VOLUME means the program writes at run time",
-                ));
-                return;
-            }
             Keyword::Onbuild => {
                 out.push(report(
                     install,
@@ -644,7 +638,11 @@ fn check_python(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnost
                 text.push_str(line);
                 text.push_str(newline);
             }
-            Keyword::Expose | Keyword::Healthcheck | Keyword::Cmd | Keyword::Entrypoint => {
+            Keyword::Expose
+            | Keyword::Volume
+            | Keyword::Healthcheck
+            | Keyword::Cmd
+            | Keyword::Entrypoint => {
                 moved.push_str(line);
                 moved.push_str(newline);
                 edits.push(Edit::delete(instruction.range));
