@@ -795,3 +795,37 @@ fn pragmas_suppress_and_unused_ones_are_reported() {
         "{stdout}"
     );
 }
+
+/// The README's examples (a `cargo run --release -- ARGS` block followed by
+/// a `diff` block) print exactly what the README shows.
+#[test]
+fn readme_examples_print_what_the_readme_shows() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = fs::read_to_string(root.join("README.md")).unwrap();
+    let blocks: Vec<&str> = readme.split("```").collect();
+    let mut checked = 0;
+    for pair in blocks.windows(3) {
+        let (command, expected) = (pair[0], pair[2]);
+        let Some(args) = command
+            .strip_prefix("sh\n")
+            .and_then(|c| c.trim().strip_prefix("cargo run --release -- "))
+        else {
+            continue;
+        };
+        let Some(expected) = expected.strip_prefix("diff\n") else {
+            continue;
+        };
+        let output = dockslim()
+            .current_dir(root)
+            .args(args.split_whitespace())
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&output.stdout),
+            expected,
+            "README example `{args}`"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 2, "only {checked} README examples found");
+}
