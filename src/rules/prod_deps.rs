@@ -1,6 +1,7 @@
 //! DS302 `js-dev-dependencies`: the final stage of a Node.js image that has
-//! no build step installs `devDependencies` it never uses. (With a build
-//! step, DS301 splits the file instead.)
+//! no build step, or a stage whose node_modules it copies, installs
+//! `devDependencies` the app never uses. (With a build step in a single
+//! stage, DS301 splits the file instead.)
 
 use super::multi_stage::{js_build, node_entry};
 use super::packages;
@@ -13,14 +14,16 @@ use crate::syntax::{Instruction, Keyword, Stage};
 pub static RULE: Rule = Rule {
     code: "DS302",
     name: "js-dev-dependencies",
-    summary: "the final stage installs the devDependencies of a Node.js app that has no build step",
+    summary: "the image that ships gets the devDependencies of a Node.js app that has no build step",
     fix_safety: "unsafe",
     doc: r#"## What it does
 Adds `--omit=dev` to `npm ci` / `npm install` (`--production` for npm 6 and
 Yarn 1, `--prod` for pnpm) in the final stage, when `package.json` in the
 build context lists `devDependencies`, nothing in the stage builds or runs
 tests after the install, and the container starts `node FILE` (directly,
-or through a `start` script that does).
+or through a `start` script that does). The same for a stage whose
+`node_modules` the final stage copies (`COPY --from=deps /app/node_modules
+…`), when no other stage uses it.
 
 ## Why
 Test runners, linters, compilers and their dependencies often outweigh the
@@ -110,23 +113,75 @@ fn check(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
     if dev.is_empty() {
         return;
     }
-    let final_index = checker.stages.len() - 1;
-    let stage = &checker.stages[final_index];
+    let last = checker.stages.last().expect("a final stage");
+    check_stage(checker, last, None, &dev, out);
+    // Stages whose node_modules the final stage copies ship their installs too.
+    for instruction in &last.instructions {
+        if instruction.keyword() != Keyword::Copy {
+            continue;
+        }
+        let Some(from) = instruction.flag("from").and_then(|f| f.value()) else {
+            continue;
+        };
+        let words = instruction.words();
+        let copies_modules = words.len() >= 2
+            && words[..words.len() - 1].iter().any(|w| {
+                instruction
+                    .text(*w)
+                    .trim_end_matches('/')
+                    .ends_with("node_modules")
+            });
+        let source = checker.stages[..last.index].iter().find(|s| {
+            s.name().is_some_and(|n| n.eq_ignore_ascii_case(from)) || s.index.to_string() == from
+        });
+        if let (true, Some(source)) = (copies_modules, source) {
+            check_stage(checker, source, Some(from), &dev, out);
+        }
+    }
+}
+
+/// How many instructions of other stages than the final one use `stage`
+/// (`FROM stage`, `COPY --from=stage`).
+fn other_uses(checker: &Checker<'_>, stage: &Stage<'_>) -> usize {
+    let last = checker.stages.len() - 1;
+    let names = |text: &str| {
+        stage.name().is_some_and(|n| n.eq_ignore_ascii_case(text))
+            || stage.index.to_string() == text
+    };
+    checker.stages[..last]
+        .iter()
+        .filter(|s| s.index != stage.index)
+        .map(|s| {
+            usize::from(s.image().is_some_and(|i| names(&i.text)))
+                + s.instructions
+                    .iter()
+                    .filter(|i| i.flag("from").and_then(|f| f.value()).is_some_and(names))
+                    .count()
+        })
+        .sum()
+}
+
+/// DS302 for the installs of one stage: the final stage (`copied_as` is
+/// `None`) or a stage whose node_modules the final stage copies.
+fn check_stage(
+    checker: &Checker<'_>,
+    stage: &Stage<'_>,
+    copied_as: Option<&str>,
+    dev: &[&str],
+    out: &mut Vec<Diagnostic>,
+) {
     let node_major = stage.image().and_then(|image| {
         (image.canonical_name() == "node")
             .then(|| image.tag.as_deref()?.split(['.', '-']).next()?.parse().ok())
             .flatten()
     });
     let yarn_berry = checker.context.has(".yarnrc.yml") == Some(true);
-    let runs: Vec<_> = checker
+    // Every command of the stage's RUNs, in order, with its RUN.
+    let commands: Vec<_> = checker
         .runs
         .iter()
-        .filter(|v| v.stage == final_index)
-        .collect();
-    // Every command of the stage's RUNs, in order, with its RUN.
-    let commands: Vec<_> = runs
-        .iter()
-        .filter_map(|v| v.script().map(|s| (*v, s)))
+        .filter(|v| v.stage == stage.index)
+        .filter_map(|v| v.script().map(|s| (v, s)))
         .flat_map(|(v, s)| s.commands.iter().filter(|c| !c.nested).map(move |c| (v, c)))
         .collect();
     if commands.iter().any(|(_, c)| js_build(c)) {
@@ -171,11 +226,13 @@ fn check(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
         if dev.len() > 3 {
             listed.push("…");
         }
-        let what = format!(
-            "`{shown}` installs the {} devDependencies ({}) into the image that ships",
-            dev.len(),
-            listed.join(", ")
-        );
+        let count = format!("the {} devDependencies ({})", dev.len(), listed.join(", "));
+        let what = match copied_as {
+            None => format!("`{shown}` installs {count} into the image that ships"),
+            Some(name) => format!(
+                "`{shown}` in stage `{name}` installs {count}, and the final stage copies its node_modules"
+            ),
+        };
         let range = view.instruction.source_range(command.range);
         // A later command that may use the dev tools.
         let later = commands[k + 1..].iter().find_map(|(_, c)| {
@@ -188,7 +245,13 @@ fn check(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
             (["npm", "npx", "yarn", "pnpm", "node"].contains(&program) && !harmless)
                 .then(|| words.join(" "))
         });
-        let why = if let Some(later) = later {
+        let shared = other_uses(checker, stage);
+        let why = if copied_as.is_some() && shared > 0 {
+            Some(format!(
+                "other stages use `{}` too and may need them; install production dependencies in a stage of their own",
+                copied_as.unwrap_or_default()
+            ))
+        } else if let Some(later) = later {
             Some(format!("a later step runs `{later}`, which may need them"))
         } else if yarn_berry && manager == "yarn" {
             Some("Yarn 2+ has no `--production` install".to_owned())
