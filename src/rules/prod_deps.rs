@@ -9,7 +9,7 @@ use super::run::{self, RunForm};
 use super::{Checker, Rule};
 use crate::fix::{Applicability, Diagnostic, Fix};
 use crate::syntax::shell::SimpleCommand;
-use crate::syntax::{Instruction, Keyword, Stage};
+use crate::syntax::{ImageRef, Instruction, Keyword, Stage};
 
 pub static RULE: Rule = Rule {
     code: "DS302",
@@ -61,9 +61,17 @@ context is unknown.
     check,
 };
 
+/// The Node.js major version of a `node:TAG` image, when the tag starts
+/// with one.
+pub(super) fn node_major(image: &ImageRef) -> Option<u32> {
+    (image.canonical_name() == "node")
+        .then(|| image.tag.as_deref()?.split(['.', '-']).next()?.parse().ok())
+        .flatten()
+}
+
 /// The production-only flag each manager understands, by npm's major
 /// version where it matters.
-fn production_flag(manager: &str, node_major: Option<u32>) -> &'static str {
+pub(super) fn production_flag(manager: &str, node_major: Option<u32>) -> &'static str {
     match manager {
         "yarn" => "--production",
         "pnpm" => "--prod",
@@ -170,11 +178,7 @@ fn check_stage(
     dev: &[&str],
     out: &mut Vec<Diagnostic>,
 ) {
-    let node_major = stage.image().and_then(|image| {
-        (image.canonical_name() == "node")
-            .then(|| image.tag.as_deref()?.split(['.', '-']).next()?.parse().ok())
-            .flatten()
-    });
+    let node_major = stage.image().and_then(|image| node_major(&image));
     let yarn_berry = checker.context.has(".yarnrc.yml") == Some(true);
     // Every command of the stage's RUNs, in order, with its RUN.
     let commands: Vec<_> = checker

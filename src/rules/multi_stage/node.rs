@@ -79,20 +79,44 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
     };
     // Production dependencies from the lockfile in the context.
     let context = checker.context;
+    let node_major = stage
+        .image()
+        .and_then(|i| super::super::prod_deps::node_major(&i));
+    let omit = super::super::prod_deps::production_flag("npm", node_major);
+    let other_lock = ["pnpm-lock.yaml", "bun.lockb", "bun.lock"]
+        .into_iter()
+        .find(|f| context.has(f) == Some(true));
     let (manifests, install) = if context.has("package-lock.json") == Some(true) {
         (
             "package.json package-lock.json",
-            "npm ci --omit=dev && npm cache clean --force",
+            format!("npm ci {omit} && npm cache clean --force"),
         )
+    } else if let Some(lock) = other_lock {
+        out.push(report(
+            build,
+            command,
+            what,
+            &format!("the runtime stage would need the package manager of `{lock}` to install production dependencies"),
+        ));
+        return;
     } else if context.has("yarn.lock") == Some(true) {
+        if context.has(".yarnrc.yml") == Some(true) {
+            out.push(report(
+                build,
+                command,
+                what,
+                "Yarn 2+ (`.yarnrc.yml`) has no `--production` install",
+            ));
+            return;
+        }
         (
             "package.json yarn.lock",
-            "yarn install --production --frozen-lockfile && yarn cache clean",
+            "yarn install --production --frozen-lockfile && yarn cache clean".to_owned(),
         )
     } else if context.has("package.json") == Some(true) {
         (
             "package.json",
-            "npm install --omit=dev && npm cache clean --force",
+            format!("npm install {omit} && npm cache clean --force"),
         )
     } else {
         out.push(report(

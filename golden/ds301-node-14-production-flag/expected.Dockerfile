@@ -1,0 +1,14 @@
+FROM node:14 AS build
+WORKDIR /app
+COPY . .
+RUN npm ci && npm run build
+
+FROM node:14-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY package.json package-lock.json ./
+RUN npm ci --production && npm cache clean --force
+COPY --from=build /app/dist ./dist
+USER 1000:1000
+EXPOSE 3000
+CMD ["node", "dist/index.js"]
