@@ -37,6 +37,10 @@ fn official(image: &str, tag: &str) -> bool {
             ["latest" | "nonroot"],
         ) => true,
         ("mcr.microsoft.com/dotnet/aspnet" | "mcr.microsoft.com/dotnet/runtime", [v]) => version(v),
+        (
+            "mcr.microsoft.com/dotnet/aspnet" | "mcr.microsoft.com/dotnet/runtime",
+            [v, c, "slim"],
+        ) => version(v) && codename(c),
         _ => false,
     }
 }
