@@ -16,6 +16,7 @@ When a Dockerfile copies a whole folder of the build context (`COPY . .`) and
 the context has no `.dockerignore`, it creates one that lists what exists in
 the context and should not be sent: `.git`, `node_modules` (when the image
 installs its own), `target`, `dist` or `build` (when the image builds them),
+`bin` and `obj` next to a .NET project file (when the image runs `dotnet`),
 `__pycache__`, virtualenvs, test and editor caches, `*.log`, `.env` files.
 It never lists what the Dockerfile copies by name, nor `.git` when a RUN uses
 git. An existing `.dockerignore` is only extended, and only when it misses
@@ -138,6 +139,21 @@ fn unwanted(checker: &Checker<'_>) -> (Vec<String>, bool) {
     for dir in ["target", "dist", "build"] {
         if exists(dir) && context.is_dir(dir) == Some(true) && builds {
             out.push(dir.into());
+        }
+    }
+    // .NET's bin/ and obj/ are build output only next to a project file
+    // (elsewhere bin/ often holds scripts); a host's obj/ can even break the
+    // restore in the image.
+    let dotnet_project = context
+        .names("")
+        .into_iter()
+        .flatten()
+        .any(|n| n.ends_with(".csproj") || n.ends_with(".fsproj") || n.ends_with(".sln"));
+    if dotnet_project && program_runs(checker, &["dotnet"]) {
+        for dir in ["bin", "obj"] {
+            if exists(dir) && context.is_dir(dir) == Some(true) {
+                out.push(dir.into());
+            }
         }
     }
     let pycache = context
