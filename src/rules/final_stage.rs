@@ -110,7 +110,7 @@ pub(super) fn exposes_low_port(expose: &Instruction) -> bool {
 }
 
 /// The stage a `--from` or `FROM` names: by alias or by index.
-fn stage_named<'s, 'a>(
+pub(super) fn stage_named<'s, 'a>(
     stages: &'s [Stage<'a>],
     name: &str,
     before: usize,

@@ -3,6 +3,7 @@
 //! `devDependencies` the app never uses. (With a build step in a single
 //! stage, DS301 splits the file instead.)
 
+use super::final_stage::stage_named;
 use super::multi_stage::{js_build, node_entry};
 use super::packages;
 use super::run::{self, RunForm};
@@ -123,7 +124,14 @@ fn check(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
     }
     let last = checker.stages.last().expect("a final stage");
     check_stage(checker, last, None, &dev, out);
-    // Stages whose node_modules the final stage copies ship their installs too.
+    // Stages the final stage builds on or copies node_modules from ship
+    // their installs too.
+    let mut sources: Vec<(usize, String)> = Vec::new();
+    if let Some(image) = last.image()
+        && let Some(source) = stage_named(&checker.stages, &image.text, last.index)
+    {
+        sources.push((source.index, image.text.clone()));
+    }
     for instruction in &last.instructions {
         if instruction.keyword() != Keyword::Copy {
             continue;
@@ -139,13 +147,30 @@ fn check(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
                     .trim_end_matches('/')
                     .ends_with("node_modules")
             });
-        let source = checker.stages[..last.index].iter().find(|s| {
-            s.name().is_some_and(|n| n.eq_ignore_ascii_case(from)) || s.index.to_string() == from
-        });
-        if let (true, Some(source)) = (copies_modules, source) {
-            check_stage(checker, source, Some(from), &dev, out);
+        if let (true, Some(source)) = (
+            copies_modules,
+            stage_named(&checker.stages, from, last.index),
+        ) && !sources.iter().any(|(i, _)| *i == source.index)
+        {
+            sources.push((source.index, from.to_owned()));
         }
     }
+    for (index, name) in sources {
+        check_stage(checker, &checker.stages[index], Some(&name), &dev, out);
+    }
+}
+
+/// The text of a command that may use the dev tools (npm, npx, yarn, pnpm
+/// or node, other than cache and prune subcommands).
+fn uses_js_tools(command: &SimpleCommand) -> Option<String> {
+    let program = run::program(run::effective_words(command))?;
+    let words: Vec<&str> = run::effective_words(command)
+        .iter()
+        .filter_map(|w| w.literal.as_deref())
+        .collect();
+    let harmless = matches!(words.get(1), Some(&"cache" | &"prune"));
+    (["npm", "npx", "yarn", "pnpm", "node"].contains(&program) && !harmless)
+        .then(|| words.join(" "))
 }
 
 /// How many instructions of other stages than the final one use `stage`
@@ -234,21 +259,24 @@ fn check_stage(
         let what = match copied_as {
             None => format!("`{shown}` installs {count} into the image that ships"),
             Some(name) => format!(
-                "`{shown}` in stage `{name}` installs {count}, and the final stage copies its node_modules"
+                "`{shown}` in stage `{name}` installs {count}, and the final stage ships its node_modules"
             ),
         };
         let range = view.instruction.source_range(command.range);
         // A later command that may use the dev tools.
-        let later = commands[k + 1..].iter().find_map(|(_, c)| {
-            let program = run::program(run::effective_words(c))?;
-            let words: Vec<&str> = run::effective_words(c)
-                .iter()
-                .filter_map(|w| w.literal.as_deref())
-                .collect();
-            let harmless = matches!(words.get(1), Some(&"cache" | &"prune"));
-            (["npm", "npx", "yarn", "pnpm", "node"].contains(&program) && !harmless)
-                .then(|| words.join(" "))
-        });
+        // (For a stage the final one builds on or copies from, the final
+        // stage's own commands come later too.)
+        let final_commands = checker
+            .runs
+            .iter()
+            .filter(|v| copied_as.is_some() && v.stage + 1 == checker.stages.len())
+            .filter_map(|v| v.script())
+            .flat_map(|s| s.commands.iter().filter(|c| !c.nested));
+        let later = commands[k + 1..]
+            .iter()
+            .map(|(_, c)| *c)
+            .chain(final_commands)
+            .find_map(uses_js_tools);
         let shared = other_uses(checker, stage);
         let why = if copied_as.is_some() && shared > 0 {
             Some(format!(
