@@ -22,9 +22,10 @@ Adds `--omit=dev` to `npm ci` / `npm install` (`--production` for npm 6 and
 Yarn 1, `--prod` for pnpm) in the final stage, when `package.json` in the
 build context lists `devDependencies`, nothing in the stage builds or runs
 tests after the install, and the container starts `node FILE` (directly,
-or through a `start` script that does). The same for a stage whose
-`node_modules` the final stage copies (`COPY --from=deps /app/node_modules
-…`), when no other stage uses it.
+or through a `start` script that does). The same for a stage the final
+stage builds on (`FROM deps`) or whose `node_modules` it copies (`COPY
+--from=deps /app/node_modules …`), when no other stage uses it and the
+final stage runs no npm, npx, yarn, pnpm or node step of its own.
 
 ## Why
 Test runners, linters, compilers and their dependencies often outweigh the
