@@ -59,7 +59,8 @@ pub static FINAL_STAGE_ROOT: Rule = Rule {
     summary: "the final stage runs as root although its image has an unprivileged user",
     fix_safety: "unsafe",
     doc: r#"## What it does
-Adds `USER uid:gid` to a final stage that never sets a user, when its image
+Adds `USER uid:gid` to a final stage that never sets a user (or whose last
+`USER` is root, hadolint's DL3002), when its image
 defines an unprivileged user (`transforms/runtime-users.yaml`: `node` 1000
 in the Node.js images, `nonroot` 65532 in distroless, `app` 1654 in the .NET
 images from 8.0 on). The `USER` goes after the last instruction that builds
@@ -96,6 +97,11 @@ Kubernetes can check `runAsNonRoot`.
 "#,
     check: check_final_stage_root,
 };
+
+/// A USER value that names root (`root`, `0`, with or without a group).
+fn is_root(value: &str) -> bool {
+    matches!(value.trim().split(':').next(), Some("root" | "0"))
+}
 
 /// An EXPOSE of a port below 1024, which a non-root user cannot bind.
 pub(super) fn exposes_low_port(expose: &Instruction) -> bool {
@@ -274,11 +280,15 @@ fn check_final_stage_root(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
     let Some(user) = known_user(&image) else {
         return;
     };
-    if last
+    // A stage that sets a user keeps it, unless the last one is root (what
+    // hadolint's DL3002 reports).
+    let last_user = last
         .instructions
         .iter()
-        .any(|i| i.keyword() == Keyword::User)
-    {
+        .rev()
+        .find(|i| i.keyword() == Keyword::User)
+        .copied();
+    if last_user.is_some_and(|u| !is_root(u.args_text())) {
         return;
     }
     let what = format!(
@@ -306,7 +316,8 @@ fn check_final_stage_root(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
         );
         return;
     }
-    // After the last instruction that builds the image.
+    // After the last instruction that builds the image; a trailing
+    // `USER root` after it is replaced instead.
     let anchor = last
         .instructions
         .iter()
@@ -319,6 +330,29 @@ fn check_final_stage_root(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
         })
         .copied()
         .unwrap_or(last.from);
+    if let Some(root) = last_user.filter(|u| u.range.start > anchor.range.start) {
+        let words = root.words();
+        if let (Some(first), Some(final_word)) = (words.first(), words.last()) {
+            out.push(
+                Diagnostic::new(
+                    &FINAL_STAGE_ROOT,
+                    root.range,
+                    format!(
+                        "{what}: `USER {}` runs the container unprivileged",
+                        user.user
+                    ),
+                )
+                .with_fix(Fix::new(
+                    vec![Edit::replace(
+                        root.source_range(TextRange::new(first.start, final_word.end)),
+                        user.user.clone(),
+                    )],
+                    Applicability::Unsafe,
+                )),
+            );
+        }
+        return;
+    }
     let source = checker.document.source();
     let newline = checker.document.newline();
     let end = anchor.range.end;

@@ -1,0 +1,7 @@
+FROM node:20-slim
+USER root
+RUN apt-get update && apt-get install -y --no-install-recommends tini && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY . .
+ENTRYPOINT ["tini", "--"]
+CMD ["node", "server.js"]
