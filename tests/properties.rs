@@ -39,7 +39,7 @@ fn dockerfile_line() -> impl Strategy<Value = String> {
         1 => fixed("ENV A=1 \\\n    B=2"),
         1 => fixed("RUN echo \\\\"),
         1 => fixed("RUN echo unterminated \\"),
-        4 => fixed("WORKDIR /src\nCOPY . .\nRUN go build -o /usr/local/bin/app .\nCMD [\"app\"]"),
+        6 => fixed("WORKDIR /src\nCOPY . .\nRUN go build -o /usr/local/bin/app .\nCMD [\"app\"]"),
         3 => fixed("WORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]"),
         2 => fixed("WORKDIR /app"),
         2 => fixed("COPY . ."),

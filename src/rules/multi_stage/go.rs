@@ -242,7 +242,7 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
             }
         },
     };
-    if let Some(why) = obstacle(stage, build, false, true) {
+    if let Some(why) = obstacle(checker, stage, build, false, true) {
         out.push(report(build, command, what, &why));
         return;
     }
@@ -257,25 +257,8 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
             .assignments
             .iter()
             .any(|a| build.text(*a).starts_with("CGO_ENABLED=1"));
-    // cgo needs glibc (distroless base); C libraries the stage installs
-    // would be missing there.
-    let installs = checker.any_command(|c| {
-        checker
-            .managers
-            .managers
-            .iter()
-            .filter(|m| ["apt", "apk", "yum", "dnf"].contains(&m.name.value.as_str()))
-            .any(|m| super::super::packages::install(m, c).is_some())
-    });
-    if uses_cgo && installs {
-        out.push(report(
-            build,
-            command,
-            what,
-            "the program uses cgo and the stage installs system packages, which the runtime image would lack",
-        ));
-        return;
-    }
+    // cgo needs glibc (distroless base); a C library the stage installs
+    // would be missing there, which the obstacle check above reports.
     let runtime = if uses_cgo {
         CGO_RUNTIME
     } else {

@@ -98,7 +98,10 @@ inferred and uncertain: the build output path (a Go binary name that is
 not what the container starts, `go build` of several packages, `[[bin]]`
 targets, `CARGO_TARGET_DIR`, a start file outside tsconfig's `outDir`), cgo
 with system packages the runtime would lack, a step
-after the build that needs the builder (`RUN`, `COPY`), a shell the runtime
+after the build that needs the builder (`RUN`, `COPY`), a step before it
+that prepares the image in a way the runtime stage would not get (a system
+package that is not build-only, `mkdir`, `chown`, a download; for Node.js
+also compilers, which mean native dependencies), a shell the runtime
 lacks (shell-form `CMD`, `ENTRYPOINT` or `HEALTHCHECK` on distroless), a
 `VOLUME` or a port below 1024 with a non-root
 user, a `-dev` package without a known runtime library, a `COPY` outside the
@@ -201,7 +204,13 @@ fn shape<'a>(stage: &Stage<'a>, build: &'a Instruction, default_workdir: &str) -
 
 /// Why the stage cannot be split exactly, if it cannot. `shell` says whether
 /// the runtime image has a shell; `nonroot` whether it runs unprivileged.
-fn obstacle(stage: &Stage<'_>, build: &Instruction, shell: bool, nonroot: bool) -> Option<String> {
+fn obstacle(
+    checker: &Checker<'_>,
+    stage: &Stage<'_>,
+    build: &Instruction,
+    shell: bool,
+    nonroot: bool,
+) -> Option<String> {
     for instruction in &stage.instructions {
         let command = instruction.effective();
         let after = instruction.range.start > build.range.start;
@@ -236,7 +245,89 @@ fn obstacle(stage: &Stage<'_>, build: &Instruction, shell: bool, nonroot: bool) 
             return why;
         }
     }
-    None
+    setup_obstacle(checker, build)
+}
+
+/// Programs whose effects stay in the builder without harm: the build
+/// itself, the ecosystem's tools, and commands that only look or clean up.
+const BUILDER_ONLY: [&str; 25] = [
+    "npm", "npx", "yarn", "pnpm", "corepack", "node", "tsc", "vite", "go", "cargo", "rustup",
+    "rustc", "mvn", "mvnw", "gradle", "gradlew", "dotnet", "git", "rm", "echo", "set", "true",
+    "cd", "ls", "pwd",
+];
+
+/// A step before the build (or beside it in the build RUN) that prepares
+/// the image in a way the runtime stage would not get: a system package
+/// that is not build-only, a file or user created, a download. The split
+/// is then only reported.
+fn setup_obstacle(checker: &Checker<'_>, build: &Instruction) -> Option<String> {
+    let table = runtime_packages();
+    match system_packages(checker, build) {
+        Err(why) => Some(why),
+        Ok(packages) => packages
+            .iter()
+            .find(|p| !table.build_only.iter().any(|b| b == *p))
+            .map(|package| {
+                format!(
+                    "the image installs `{package}`, which the running program may need and the runtime image would lack"
+                )
+            }),
+    }
+}
+
+/// The system packages the RUNs up to the build install, or why a step
+/// there would be lost in a split (anything but the ecosystem's tools,
+/// package installs and clean-ups).
+fn system_packages(checker: &Checker<'_>, build: &Instruction) -> Result<Vec<String>, String> {
+    let managers = &checker.managers.managers;
+    let mut packages = Vec::new();
+    for view in checker
+        .runs
+        .iter()
+        .filter(|v| v.instruction.range.start <= build.range.start)
+    {
+        let Some(script) = view.script() else {
+            return Err("a RUN before the build cannot be read".to_owned());
+        };
+        for command in script.commands.iter().filter(|c| !c.nested) {
+            let words = run::effective_words(command);
+            let Some(program) = run::program(words) else {
+                return Err("a RUN before the build runs a command that cannot be read".to_owned());
+            };
+            if BUILDER_ONLY.contains(&program) {
+                continue;
+            }
+            let system = managers
+                .iter()
+                .filter(|m| {
+                    ["apt", "apk", "yum", "dnf", "microdnf", "zypper"]
+                        .contains(&m.name.value.as_str())
+                })
+                .find_map(|m| super::packages::matches(m, command).map(|found| (m, found)));
+            let Some((manager, found)) = system else {
+                return Err(format!(
+                    "a RUN of `{program}` before the build prepares the image in a way the runtime stage would not get"
+                ));
+            };
+            if !manager
+                .install
+                .iter()
+                .any(|i| Some(i.as_str()) == found.subcommand_name())
+            {
+                // update, clean, upgrade: the builder's own business.
+                continue;
+            }
+            let sub = found.subcommand.unwrap_or(found.verb);
+            for word in &found.words[sub + 1..] {
+                match word.literal.as_deref() {
+                    Some(w) if w.starts_with('-') => {}
+                    Some(w) => packages.push(w.split('=').next().unwrap_or(w).to_owned()),
+                    None => return Err("a package name uses a variable".to_owned()),
+                }
+            }
+        }
+    }
+    Ok(packages)
 }
 
 /// The edits of a split: name the build stage, change the build command,
@@ -454,6 +545,8 @@ fn check_python(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnost
     let mut pip = None;
     let mut runtime_apt: Vec<String> = Vec::new();
     let mut build_apt = false;
+    // Folders a RUN creates: the runtime stage only has those in the app folder.
+    let mut made = Vec::new();
     let table = runtime_packages();
     for view in checker.runs.iter() {
         let RunForm::Shell(script) = &view.form else {
@@ -519,7 +612,12 @@ fn check_python(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnost
                         }
                     }
                 }
-                "rm" | "mkdir" | "echo" | "set" | "true" => {}
+                "mkdir" => {
+                    for path in literals.iter().skip(1).filter(|w| !w.starts_with('-')) {
+                        made.push((view.instruction, command, path.to_string()));
+                    }
+                }
+                "rm" | "echo" | "set" | "true" => {}
                 other => {
                     out.push(report(
                         view.instruction,
@@ -591,6 +689,18 @@ fn check_python(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnost
             command,
             what,
             "there is no WORKDIR, so the app folder is not certain",
+        ));
+        return;
+    }
+    if let Some((run, mkdir, path)) = made.iter().find(|(_, _, path)| {
+        let path = join_path(&workdir, path);
+        path != workdir && !path.starts_with(&format!("{workdir}/"))
+    }) {
+        out.push(report(
+            run,
+            mkdir,
+            what,
+            &format!("a RUN creates `{path}` outside the app folder, which the runtime stage would not get"),
         ));
         return;
     }
@@ -754,12 +864,12 @@ fn check_rust(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnostic
     let binary = join_path(&shape.workdir, &format!("target/release/{name}"));
     // Distroless cc (glibc, no shell, nonroot) when the container needs no
     // shell and binds no low port; otherwise Debian slim as root.
-    let (runtime, body) = if obstacle(stage, build, false, true).is_none() {
+    let (runtime, body) = if obstacle(checker, stage, build, false, true).is_none() {
         (
             "gcr.io/distroless/cc-debian12:nonroot",
             vec![format!("COPY --from={{alias}} {binary} {binary}")],
         )
-    } else if let Some(why) = obstacle(stage, build, true, false) {
+    } else if let Some(why) = obstacle(checker, stage, build, true, false) {
         out.push(report(build, command, what, &why));
         return;
     } else {

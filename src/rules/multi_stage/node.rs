@@ -19,8 +19,21 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
     };
     let build = view.instruction;
     let shape = shape(stage, build, "/");
-    if let Some(why) = obstacle(stage, build, true, true) {
+    if let Some(why) = obstacle(checker, stage, build, true, true) {
         out.push(report(build, command, what, &why));
+        return;
+    }
+    // Compilers in the image mean dependencies with native code, which the
+    // runtime stage's install (on the slim image) could not compile.
+    if let Ok(packages) = super::system_packages(checker, build)
+        && let Some(tool) = packages.first()
+    {
+        out.push(report(
+            build,
+            command,
+            what,
+            &format!("the image installs `{tool}` for native dependencies, which the slim runtime stage could not compile"),
+        ));
         return;
     }
     // The entry point the container runs, and the folder the build writes.
