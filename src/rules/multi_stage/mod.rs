@@ -59,7 +59,8 @@ Splits a single-stage Dockerfile that builds its app into a builder stage
   from .NET 8 on.
 
 The runtime stage repeats what the running container depends on from before
-the build (`WORKDIR`, `ENV`, `VOLUME`, `EXPOSE`, `LABEL`, `USER`, `STOPSIGNAL`), and
+the build (`WORKDIR`, `ARG`, `ENV`, `VOLUME`, `EXPOSE`, `LABEL`, `USER` (after
+its own steps, which run as root), `STOPSIGNAL`), and
 gets the instructions after the build (`CMD`, `ENTRYPOINT`, `HEALTHCHECK` …).
 Paths under the working folder that `CMD`, `ENTRYPOINT` or `ENV` name
 (templates, static files) are copied too.
@@ -185,6 +186,7 @@ fn shape<'a>(stage: &Stage<'a>, build: &'a Instruction, default_workdir: &str) -
         if matches!(
             instruction.keyword(),
             Keyword::Workdir
+                | Keyword::Arg
                 | Keyword::Env
                 | Keyword::Volume
                 | Keyword::Expose
@@ -353,18 +355,24 @@ fn split_edits(
     edits.append(&mut extra);
     let alias = stage.name().unwrap_or("build").to_owned();
     let mut text = format!("{newline}FROM {runtime}{newline}");
-    for instruction in &shape.before {
-        text.push_str(
-            instruction
-                .range
-                .slice(source)
-                .trim_end_matches(['\n', '\r']),
-        );
-        text.push_str(newline);
+    // A USER goes after the body: the runtime stage's own steps (an
+    // install, copies) run as root as the builder's did, the container as
+    // the user.
+    let line = |i: &Instruction| {
+        format!(
+            "{}{newline}",
+            i.range.slice(source).trim_end_matches(['\n', '\r'])
+        )
+    };
+    for instruction in shape.before.iter().filter(|i| i.keyword() != Keyword::User) {
+        text.push_str(&line(instruction));
     }
     for line in body {
         text.push_str(&line.replace("{alias}", &alias));
         text.push_str(newline);
+    }
+    for instruction in shape.before.iter().filter(|i| i.keyword() == Keyword::User) {
+        text.push_str(&line(instruction));
     }
     let end = shape.build.range.end;
     let prefix = if source[..end].ends_with('\n') {
@@ -740,7 +748,8 @@ fn check_python(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnost
             .slice(source)
             .trim_end_matches(['\n', '\r']);
         match instruction.keyword() {
-            Keyword::Env
+            Keyword::Arg
+            | Keyword::Env
             | Keyword::Workdir
             | Keyword::Label
             | Keyword::User
