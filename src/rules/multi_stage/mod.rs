@@ -59,8 +59,9 @@ Splits a single-stage Dockerfile that builds its app into a builder stage
   from .NET 8 on.
 
 The runtime stage repeats what the running container depends on from before
-the build (`WORKDIR`, `ARG`, `ENV`, `VOLUME`, `EXPOSE`, `LABEL`, `USER` (after
-its own steps, which run as root), `STOPSIGNAL`), and
+the build (`WORKDIR`, `ARG`, `ENV`, `SHELL`, `VOLUME`, `EXPOSE`, `LABEL`,
+`STOPSIGNAL`, `CMD`, `ENTRYPOINT`, `HEALTHCHECK`, and `USER` after its own
+steps, which run as root), and
 gets the instructions after the build (`CMD`, `ENTRYPOINT`, `HEALTHCHECK` …).
 Paths under the working folder that `CMD`, `ENTRYPOINT` or `ENV` name
 (templates, static files) are copied too.
@@ -188,8 +189,12 @@ fn shape<'a>(stage: &Stage<'a>, build: &'a Instruction, default_workdir: &str) -
             Keyword::Workdir
                 | Keyword::Arg
                 | Keyword::Env
+                | Keyword::Shell
                 | Keyword::Volume
                 | Keyword::Expose
+                | Keyword::Cmd
+                | Keyword::Entrypoint
+                | Keyword::Healthcheck
                 | Keyword::Label
                 | Keyword::User
                 | Keyword::Stopsignal

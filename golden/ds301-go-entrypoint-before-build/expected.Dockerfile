@@ -1,0 +1,12 @@
+FROM golang:1.22 AS build
+WORKDIR /src
+ENTRYPOINT ["/usr/local/bin/app"]
+CMD ["--port", "8080"]
+COPY . .
+RUN CGO_ENABLED=0 go build -o /usr/local/bin/app .
+
+FROM gcr.io/distroless/static-debian12:nonroot
+WORKDIR /src
+ENTRYPOINT ["/usr/local/bin/app"]
+CMD ["--port", "8080"]
+COPY --from=build /usr/local/bin/app /usr/local/bin/app
