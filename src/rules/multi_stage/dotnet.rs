@@ -146,7 +146,7 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
         super::runtime_user(&runtime)
     };
     let nonroot = user.is_some();
-    if let Some(why) = obstacle(checker, stage, build, true, nonroot) {
+    if let Some(why) = obstacle(checker, stage, &shape, true, nonroot) {
         out.push(report(build, command, what, &why));
         return;
     }

@@ -242,7 +242,7 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
             }
         },
     };
-    if let Some(why) = obstacle(checker, stage, build, false, true) {
+    if let Some(why) = obstacle(checker, stage, &shape, false, true) {
         out.push(report(build, command, what, &why));
         return;
     }

@@ -253,7 +253,7 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
         ));
         return;
     }
-    if let Some(why) = obstacle(checker, stage, build, true, false) {
+    if let Some(why) = obstacle(checker, stage, &shape, true, false) {
         out.push(report(build, command, what, &why));
         return;
     }

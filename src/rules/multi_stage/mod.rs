@@ -102,8 +102,9 @@ targets, `CARGO_TARGET_DIR`, a start file outside tsconfig's `outDir`), cgo
 with system packages the runtime would lack, a step
 after the build that needs the builder (`RUN`, `COPY`), a step before it
 that prepares the image in a way the runtime stage would not get (a system
-package that is not build-only, `mkdir`, `chown`, a download; for Node.js
-also compilers, which mean native dependencies), a shell the runtime
+package that is not build-only, `mkdir`, `chown`, a download, a `COPY`
+outside the build folder; for Node.js also compilers, which mean native
+dependencies), a shell the runtime
 lacks (shell-form `CMD`, `ENTRYPOINT` or `HEALTHCHECK` on distroless), a
 `VOLUME` or a port below 1024 with a non-root
 user, a `-dev` package without a known runtime library, a `COPY` outside the
@@ -155,6 +156,8 @@ fn last_command<'c>(
 /// What the single stage looks like around its build step.
 struct Shape<'a> {
     build: &'a Instruction,
+    /// The working folder the image starts with (`/go` in golang images).
+    origin: String,
     /// The working folder when the build runs.
     workdir: String,
     /// Instructions before the build the running container depends on.
@@ -163,13 +166,11 @@ struct Shape<'a> {
 
 fn join_path(dir: &str, path: &str) -> String {
     if path.starts_with('/') {
-        path.to_owned()
-    } else {
-        format!(
-            "{}/{}",
-            dir.trim_end_matches('/'),
-            path.trim_start_matches("./")
-        )
+        return path.to_owned();
+    }
+    match path.trim_start_matches("./") {
+        "" | "." => dir.to_owned(),
+        rest => format!("{}/{}", dir.trim_end_matches('/'), rest),
     }
 }
 
@@ -204,6 +205,7 @@ fn shape<'a>(stage: &Stage<'a>, build: &'a Instruction, default_workdir: &str) -
     }
     Shape {
         build,
+        origin: default_workdir.to_owned(),
         workdir,
         before,
     }
@@ -214,18 +216,42 @@ fn shape<'a>(stage: &Stage<'a>, build: &'a Instruction, default_workdir: &str) -
 fn obstacle(
     checker: &Checker<'_>,
     stage: &Stage<'_>,
-    build: &Instruction,
+    shape: &Shape<'_>,
     shell: bool,
     nonroot: bool,
 ) -> Option<String> {
+    let build = shape.build;
+    let mut workdir = shape.origin.clone();
     for instruction in &stage.instructions {
         let command = instruction.effective();
         let after = instruction.range.start > build.range.start;
+        if command.keyword == Keyword::Workdir {
+            workdir = join_path(&workdir, instruction.args_text().trim_end_matches('/'));
+        }
         let why = match command.keyword {
             Keyword::Run | Keyword::Copy | Keyword::Add if after => Some(format!(
                 "a {} after the build needs the build stage",
                 command.keyword
             )),
+            // A file put outside the build folder (a configuration under
+            // /etc …) may be read at run time; the runtime stage would lack it.
+            Keyword::Copy | Keyword::Add if instruction.flag("from").is_none() => instruction
+                .words()
+                .last()
+                .map(|dest| join_path(&workdir, instruction.text(*dest)))
+                .filter(|dest| {
+                    let dest = dest.trim_end_matches('/');
+                    let related = |a: &str, b: &str| {
+                        a == b || a.starts_with(&format!("{}/", b.trim_end_matches('/')))
+                    };
+                    !related(dest, &shape.workdir) && !related(&shape.workdir, dest)
+                })
+                .map(|dest| {
+                    format!(
+                        "a {} writes `{dest}` outside the build folder, which the runtime stage would not get",
+                        command.keyword
+                    )
+                }),
             Keyword::Cmd | Keyword::Entrypoint if !shell && !command.is_exec_form() => {
                 Some("a shell-form CMD or ENTRYPOINT needs a shell".to_owned())
             }
@@ -878,12 +904,12 @@ fn check_rust(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnostic
     let binary = join_path(&shape.workdir, &format!("target/release/{name}"));
     // Distroless cc (glibc, no shell, nonroot) when the container needs no
     // shell and binds no low port; otherwise Debian slim as root.
-    let (runtime, body) = if obstacle(checker, stage, build, false, true).is_none() {
+    let (runtime, body) = if obstacle(checker, stage, &shape, false, true).is_none() {
         (
             "gcr.io/distroless/cc-debian12:nonroot",
             vec![format!("COPY --from={{alias}} {binary} {binary}")],
         )
-    } else if let Some(why) = obstacle(checker, stage, build, true, false) {
+    } else if let Some(why) = obstacle(checker, stage, &shape, true, false) {
         out.push(report(build, command, what, &why));
         return;
     } else {

@@ -19,7 +19,7 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
     };
     let build = view.instruction;
     let shape = shape(stage, build, "/");
-    if let Some(why) = obstacle(checker, stage, build, true, true) {
+    if let Some(why) = obstacle(checker, stage, &shape, true, true) {
         out.push(report(build, command, what, &why));
         return;
     }
