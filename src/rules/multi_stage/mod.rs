@@ -36,7 +36,9 @@ Splits a single-stage Dockerfile that builds its app into a builder stage
   the runtime is the slim variant of the image (from the base-image table),
   with `NODE_ENV=production`, production dependencies only (`npm ci
   --omit=dev` from the lockfile), the build output folder (tsconfig's
-  `outDir`, which must hold the started file) and the image's `node` user as
+  `outDir`, which must hold the started file), the folders servers read at
+  run time that the builder received (`public`, `views`, `static`,
+  `templates`, `assets`, `locales`, `i18n`, `config`) and the image's `node` user as
   `USER 1000:1000` (numeric, so that `runAsNonRoot` can check it).
 - **Python** (`pip install`): the builder installs into a virtualenv
   (`/opt/venv`); the runtime is the slim variant with the virtualenv, the app
