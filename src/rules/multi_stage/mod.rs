@@ -65,8 +65,10 @@ the build (`WORKDIR`, `ARG`, `ENV`, `SHELL`, `VOLUME`, `EXPOSE`, `LABEL`,
 `STOPSIGNAL`, `CMD`, `ENTRYPOINT`, `HEALTHCHECK`, and `USER` after its own
 steps, which run as root), and
 gets the instructions after the build (`CMD`, `ENTRYPOINT`, `HEALTHCHECK` …).
-Paths under the working folder that `CMD`, `ENTRYPOINT` or `ENV` name
-(templates, static files) are copied too.
+Paths under the working folder that `CMD`, `ENTRYPOINT` or `ENV` name are
+copied too, and for Go, Rust and Node.js the top-level folders servers read
+at run time (`templates`, `static`, `public`, `views`, `assets`, `locales`,
+`i18n`, `config`, `migrations`) that the builder received.
 
 ## Why
 Shipping the factory with the car: toolchains, dev dependencies, sources and
@@ -518,6 +520,67 @@ fn report(instruction: &Instruction, command: &SimpleCommand, what: &str, why: &
     .with_fix(Fix::display_only())
 }
 
+/// Top-level folders servers commonly read at run time (Go's and Rust's
+/// templates and static files, Node.js's views, node-config's config/,
+/// migration files).
+const RUNTIME_FOLDERS: [&str; 9] = [
+    "public",
+    "views",
+    "static",
+    "templates",
+    "assets",
+    "locales",
+    "i18n",
+    "config",
+    "migrations",
+];
+
+/// The runtime folders the context has and the builder received (a COPY of
+/// the whole context, or of the folder by name, and no .dockerignore line
+/// for it), other than the build output.
+pub(super) fn runtime_folders(
+    checker: &Checker<'_>,
+    stage: &Stage<'_>,
+    build_start: usize,
+    out_dir: &str,
+) -> Vec<String> {
+    let context = checker.context;
+    let ignored: Vec<&str> = context
+        .text(".dockerignore")
+        .map(|t| t.lines().map(|l| l.trim().trim_matches('/')).collect())
+        .unwrap_or_default();
+    let sources: Vec<String> = stage
+        .instructions
+        .iter()
+        .filter(|i| i.range.start < build_start)
+        .filter(|i| matches!(i.keyword(), Keyword::Copy | Keyword::Add) && i.flag("from").is_none())
+        .flat_map(|i| {
+            let words = i.words();
+            words[..words.len().saturating_sub(1)]
+                .iter()
+                .map(|w| {
+                    i.text(*w)
+                        .trim_start_matches("./")
+                        .trim_end_matches('/')
+                        .to_owned()
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    RUNTIME_FOLDERS
+        .iter()
+        .filter(|dir| **dir != out_dir)
+        .filter(|dir| context.is_dir(dir) == Some(true))
+        .filter(|dir| !ignored.contains(dir))
+        .filter(|dir| {
+            sources
+                .iter()
+                .any(|s| s.is_empty() || s == "." || s == *dir)
+        })
+        .map(|dir| dir.to_string())
+        .collect()
+}
+
 /// Paths under the working folder that CMD, ENTRYPOINT or ENV name and that
 /// the build context has: the running program reads them.
 fn runtime_paths(checker: &Checker<'_>, stage: &Stage<'_>, workdir: &str) -> Vec<String> {
@@ -921,9 +984,19 @@ fn check_rust(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnostic
         )
     };
     let mut body = body;
-    for path in runtime_paths(checker, stage, &shape.workdir) {
-        if path != binary && !path.starts_with(&join_path(&shape.workdir, "target")) {
-            body.push(format!("COPY --from={{alias}} {path} {path}"));
+    let folders = runtime_folders(checker, stage, build.range.start, "")
+        .into_iter()
+        .map(|dir| join_path(&shape.workdir, &dir));
+    for path in runtime_paths(checker, stage, &shape.workdir)
+        .into_iter()
+        .chain(folders)
+    {
+        let line = format!("COPY --from={{alias}} {path} {path}");
+        if path != binary
+            && !path.starts_with(&join_path(&shape.workdir, "target"))
+            && !body.contains(&line)
+        {
+            body.push(line);
         }
     }
     let (edits, _) = split_edits(checker, stage, &shape, runtime, &body, Vec::new());

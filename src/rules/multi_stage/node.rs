@@ -4,8 +4,8 @@
 //! the image's `node` user.
 
 use super::{
-    RULE, join_path, js_build, last_command, obstacle, report, runtime_image, runtime_paths,
-    runtime_user, shape, split_edits, start_command,
+    RULE, join_path, js_build, last_command, obstacle, report, runtime_folders, runtime_image,
+    runtime_paths, runtime_user, shape, split_edits, start_command,
 };
 use crate::fix::{Applicability, Diagnostic, Fix};
 use crate::rules::Checker;
@@ -162,7 +162,7 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
         "COPY --from={{alias}} {} ./{out_dir}",
         join_path(&workdir, &out_dir)
     ));
-    // Folders Node.js servers read at run time (static files, templates,
+    // Folders servers read at run time (static files, templates,
     // node-config's config/) that the build copied in and did not compile.
     for dir in runtime_folders(checker, stage, shape.build.range.start, &out_dir) {
         body.push(format!(
@@ -193,64 +193,6 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
         )
         .with_fix(Fix::new(edits, Applicability::Unsafe)),
     );
-}
-
-/// Top-level folders Node.js servers commonly read at run time.
-const RUNTIME_FOLDERS: [&str; 8] = [
-    "public",
-    "views",
-    "static",
-    "templates",
-    "assets",
-    "locales",
-    "i18n",
-    "config",
-];
-
-/// The runtime folders the context has and the builder received (a COPY of
-/// the whole context, or of the folder by name, and no .dockerignore line
-/// for it), other than the build output.
-fn runtime_folders(
-    checker: &Checker<'_>,
-    stage: &Stage<'_>,
-    build_start: usize,
-    out_dir: &str,
-) -> Vec<String> {
-    let context = checker.context;
-    let ignored: Vec<&str> = context
-        .text(".dockerignore")
-        .map(|t| t.lines().map(|l| l.trim().trim_matches('/')).collect())
-        .unwrap_or_default();
-    let sources: Vec<String> = stage
-        .instructions
-        .iter()
-        .filter(|i| i.range.start < build_start)
-        .filter(|i| matches!(i.keyword(), Keyword::Copy | Keyword::Add) && i.flag("from").is_none())
-        .flat_map(|i| {
-            let words = i.words();
-            words[..words.len().saturating_sub(1)]
-                .iter()
-                .map(|w| {
-                    i.text(*w)
-                        .trim_start_matches("./")
-                        .trim_end_matches('/')
-                        .to_owned()
-                })
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    RUNTIME_FOLDERS
-        .iter()
-        .filter(|dir| **dir != out_dir)
-        .filter(|dir| context.is_dir(dir) == Some(true))
-        .filter(|dir| !ignored.contains(dir))
-        .filter(|dir| {
-            sources
-                .iter()
-                .any(|s| s.is_empty() || s == "." || s == *dir)
-        })
-        .map(|dir| dir.to_string())
-        .collect()
 }
 
 /// The JavaScript file the container runs: `node FILE` as the start
