@@ -4,8 +4,8 @@
 //! or the name `go build` gives it without one.
 
 use super::{
-    RULE, join_path, last_command, obstacle, report, runtime_folders, runtime_paths, shape,
-    split_edits, start_command,
+    RULE, copy_runtime_files, join_path, last_command, obstacle, report, shape, split_edits,
+    start_command,
 };
 use crate::fix::{Applicability, Diagnostic, Edit, Fix};
 use crate::rules::Checker;
@@ -266,18 +266,7 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
     };
     // Files under the working folder the running program is pointed at.
     let mut body = vec![format!("COPY --from={{alias}} {binary} {binary}")];
-    let folders = runtime_folders(checker, stage, build.range.start, "")
-        .into_iter()
-        .map(|dir| join_path(&shape.workdir, &dir));
-    for path in runtime_paths(checker, stage, &shape.workdir)
-        .into_iter()
-        .chain(folders)
-    {
-        let line = format!("COPY --from={{alias}} {path} {path}");
-        if path != binary && !body.contains(&line) {
-            body.push(line);
-        }
-    }
+    copy_runtime_files(checker, stage, &shape, |_| false, &mut body);
     let mut extra = Vec::new();
     if !uses_cgo
         && !command

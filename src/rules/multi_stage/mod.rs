@@ -581,6 +581,35 @@ pub(super) fn runtime_folders(
         .collect()
 }
 
+/// Adds to a runtime stage's `body` a same-path copy of each file the
+/// running program is pointed at (`runtime_paths`) and each runtime folder
+/// the builder received, unless `skip` says it is build output or the body
+/// has it already.
+fn copy_runtime_files(
+    checker: &Checker<'_>,
+    stage: &Stage<'_>,
+    shape: &Shape<'_>,
+    skip: impl Fn(&str) -> bool,
+    body: &mut Vec<String>,
+) {
+    let folders = runtime_folders(checker, stage, shape.build.range.start, "")
+        .into_iter()
+        .map(|dir| join_path(&shape.workdir, &dir));
+    for path in runtime_paths(checker, stage, &shape.workdir)
+        .into_iter()
+        .chain(folders)
+    {
+        let line = format!("COPY --from={{alias}} {path} {path}");
+        if !skip(&path)
+            && !body
+                .iter()
+                .any(|l| l.split_whitespace().nth(2) == Some(path.as_str()))
+        {
+            body.push(line);
+        }
+    }
+}
+
 /// Paths under the working folder that CMD, ENTRYPOINT or ENV name and that
 /// the build context has: the running program reads them.
 fn runtime_paths(checker: &Checker<'_>, stage: &Stage<'_>, workdir: &str) -> Vec<String> {
@@ -984,21 +1013,14 @@ fn check_rust(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnostic
         )
     };
     let mut body = body;
-    let folders = runtime_folders(checker, stage, build.range.start, "")
-        .into_iter()
-        .map(|dir| join_path(&shape.workdir, &dir));
-    for path in runtime_paths(checker, stage, &shape.workdir)
-        .into_iter()
-        .chain(folders)
-    {
-        let line = format!("COPY --from={{alias}} {path} {path}");
-        if path != binary
-            && !path.starts_with(&join_path(&shape.workdir, "target"))
-            && !body.contains(&line)
-        {
-            body.push(line);
-        }
-    }
+    let target = join_path(&shape.workdir, "target");
+    copy_runtime_files(
+        checker,
+        stage,
+        &shape,
+        |p| p.starts_with(&target),
+        &mut body,
+    );
     let (edits, _) = split_edits(checker, stage, &shape, runtime, &body, Vec::new());
     out.push(
         Diagnostic::new(
