@@ -121,8 +121,17 @@ pub(super) fn stage_named<'s, 'a>(
     name: &str,
     before: usize,
 ) -> Option<&'s Stage<'a>> {
-    stages[..before].iter().find(|s| {
-        s.name().is_some_and(|n| n.eq_ignore_ascii_case(name)) || s.index.to_string() == name
+    stages[..before].iter().find(|s| s.is_named(name))
+}
+
+/// The stage's `COPY --from=X` instructions, with X and their words
+/// (sources, then the destination).
+pub(super) fn copies_from<'s, 'a>(
+    stage: &'s Stage<'a>,
+) -> impl Iterator<Item = (&'a Instruction, &'a str, Vec<TextRange>)> + 's {
+    stage.instructions.iter().filter_map(|i| {
+        let from = i.flag("from").and_then(|f| f.value())?;
+        (i.keyword() == Keyword::Copy).then(|| (*i, from, i.words()))
     })
 }
 
@@ -130,14 +139,7 @@ fn check_copy_whole_stage(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
     let Some(last) = checker.stages.last() else {
         return;
     };
-    for instruction in &last.instructions {
-        if instruction.keyword() != Keyword::Copy {
-            continue;
-        }
-        let Some(from) = instruction.flag("from").and_then(|f| f.value()) else {
-            continue;
-        };
-        let words = instruction.words();
+    for (instruction, from, words) in copies_from(last) {
         let [sources @ .., dest] = words.as_slice() else {
             continue;
         };
@@ -245,11 +247,7 @@ fn users() -> &'static [User] {
 /// The unprivileged user an image defines, from `transforms/runtime-users.yaml`.
 pub(super) fn known_user(image: &ImageRef) -> Option<&'static User> {
     let name = image.canonical_name();
-    let major = image
-        .tag
-        .as_deref()
-        .and_then(|t| t.split(['.', '-']).next())
-        .and_then(|m| m.parse::<u32>().ok());
+    let major = image.tag_major();
     users().iter().find(|u| {
         let matches = match u.image.strip_suffix('*') {
             Some(prefix) => name.starts_with(prefix),

@@ -32,6 +32,9 @@ pub struct Checker<'a> {
     pub settings: &'a Settings,
     pub stages: Vec<Stage<'a>>,
     pub(crate) runs: Vec<run::RunView<'a>>,
+    /// Whether DS301 splits the file this round: DS301, DS304 and DS401 ask,
+    /// so it is worked out once.
+    pub(crate) splits: std::cell::OnceCell<bool>,
 }
 
 impl<'a> Checker<'a> {
@@ -48,6 +51,7 @@ impl<'a> Checker<'a> {
             settings,
             stages: document.stages(),
             runs: run::runs(document),
+            splits: std::cell::OnceCell::new(),
         }
     }
 

@@ -3,7 +3,7 @@
 //! `devDependencies` the app never uses. (With a build step in a single
 //! stage, DS301 splits the file instead.)
 
-use super::final_stage::stage_named;
+use super::final_stage::{copies_from, stage_named};
 use super::multi_stage::{js_build, node_entry};
 use super::packages;
 use super::run::{self, RunForm};
@@ -67,7 +67,7 @@ context is unknown.
 /// with one.
 pub(super) fn node_major(image: &ImageRef) -> Option<u32> {
     (image.canonical_name() == "node")
-        .then(|| image.tag.as_deref()?.split(['.', '-']).next()?.parse().ok())
+        .then(|| image.tag_major())
         .flatten()
 }
 
@@ -133,14 +133,7 @@ fn check(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
     {
         sources.push((source.index, image.text.clone()));
     }
-    for instruction in &last.instructions {
-        if instruction.keyword() != Keyword::Copy {
-            continue;
-        }
-        let Some(from) = instruction.flag("from").and_then(|f| f.value()) else {
-            continue;
-        };
-        let words = instruction.words();
+    for (instruction, from, words) in copies_from(last) {
         let copies_modules = words.len() >= 2
             && words[..words.len() - 1].iter().any(|w| {
                 instruction
@@ -178,18 +171,13 @@ fn uses_js_tools(command: &SimpleCommand) -> Option<String> {
 /// (`FROM stage`, `COPY --from=stage`).
 fn other_uses(checker: &Checker<'_>, stage: &Stage<'_>) -> usize {
     let last = checker.stages.len() - 1;
-    let names = |text: &str| {
-        stage.name().is_some_and(|n| n.eq_ignore_ascii_case(text))
-            || stage.index.to_string() == text
-    };
     checker.stages[..last]
         .iter()
         .filter(|s| s.index != stage.index)
         .map(|s| {
-            usize::from(s.image().is_some_and(|i| names(&i.text)))
-                + s.instructions
-                    .iter()
-                    .filter(|i| i.flag("from").and_then(|f| f.value()).is_some_and(names))
+            usize::from(s.image().is_some_and(|i| stage.is_named(&i.text)))
+                + copies_from(s)
+                    .filter(|(_, from, _)| stage.is_named(from))
                     .count()
         })
         .sum()

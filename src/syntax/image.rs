@@ -58,6 +58,12 @@ impl ImageRef {
         self.registry.is_none() && self.path == "scratch" && self.tag.is_none()
     }
 
+    /// The major version the tag starts with: 20 for `node:20.11-slim`,
+    /// 8 for `aspnet:8.0`; `None` for `latest`, `lts` or no tag.
+    pub fn tag_major(&self) -> Option<u32> {
+        self.tag.as_deref()?.split(['.', '-']).next()?.parse().ok()
+    }
+
     /// True when the reference uses build arguments (`$BASE`, `${VERSION}`).
     pub fn has_variables(&self) -> bool {
         self.text.contains('$')

@@ -124,6 +124,12 @@ impl Stage<'_> {
     pub fn name(&self) -> Option<&str> {
         self.from.from_alias().map(|(name, _)| name)
     }
+
+    /// `text` refers to this stage, as `FROM text` or `--from=text` do: by
+    /// its alias (case-insensitively) or its index.
+    pub fn is_named(&self, text: &str) -> bool {
+        self.name().is_some_and(|n| n.eq_ignore_ascii_case(text)) || self.index.to_string() == text
+    }
 }
 
 /// A top-level piece of a Dockerfile. Each covers whole lines, line ending included.

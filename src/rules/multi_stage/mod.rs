@@ -420,16 +420,19 @@ fn split_edits(
 }
 
 /// DS301 is enabled and splits this file in this round: the single stage
-/// is about to become a builder, so DS401 must not slim it now.
+/// is about to become a builder, so DS401 must not slim it and DS304 must
+/// not give it a user now.
 pub(super) fn will_split(checker: &Checker<'_>) -> bool {
-    if !checker.settings.rules.is_enabled(&RULE) || !checker.settings.unsafe_fixes {
-        return false;
-    }
-    let mut found = Vec::new();
-    check(checker, &mut found);
-    found
-        .iter()
-        .any(|d| d.fix.as_ref().is_some_and(|f| f.changes_something()))
+    *checker.splits.get_or_init(|| {
+        if !checker.settings.rules.is_enabled(&RULE) || !checker.settings.unsafe_fixes {
+            return false;
+        }
+        let mut found = Vec::new();
+        check(checker, &mut found);
+        found
+            .iter()
+            .any(|d| d.fix.as_ref().is_some_and(|f| f.changes_something()))
+    })
 }
 
 fn check(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
