@@ -44,6 +44,12 @@ Splits a single-stage Dockerfile that builds its app into a builder stage
   (`/opt/venv`); the runtime is the slim variant with the virtualenv, the app
   folder (the final `WORKDIR`) and the shared libraries of the `-dev`
   packages the builder installed (`transforms/runtime-packages.yaml`).
+  When the builder's image is heavier than the runtime's (the full
+  `python:3.11` has dozens of `-dev` libraries a source build may link
+  against unnamed) or a `-dev` package is not in the table, the builder's
+  last step lists the Debian packages that own the libraries the compiled
+  modules link against (`ldd`, `dpkg-query -S`), and the runtime stage
+  installs the ones it lacks.
 - **Rust** (`cargo build --release`, the binary named by `Cargo.toml`): the
   runtime is `gcr.io/distroless/cc-debian12:nonroot` (glibc, no shell), or
   `debian:bookworm-slim` when the container needs a shell, with the binary at
@@ -111,7 +117,8 @@ outside the build folder; for Node.js also compilers, which mean native
 dependencies), a shell the runtime
 lacks (shell-form `CMD`, `ENTRYPOINT` or `HEALTHCHECK` on distroless), a
 `VOLUME` or a port below 1024 with a non-root
-user, a `-dev` package without a known runtime library, a `COPY` outside the
+user, a `-dev` package without a known runtime library on an image that is
+not Debian-based, a `COPY` outside the
 app folder, a `RUN` that may write outside it, a Maven or Gradle build with
 modules or a jar name from a property, or an SDK tag that names an SDK
 release rather than a .NET version.
@@ -681,6 +688,9 @@ fn check_python(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnost
     let mut pip = None;
     let mut runtime_apt: Vec<String> = Vec::new();
     let mut build_apt = false;
+    // A `-dev` package the table does not know: its runtime library is only
+    // known once the builder has compiled against it.
+    let mut unknown_dev = None;
     // Folders a RUN creates: the runtime stage only has those in the app folder.
     let mut made = Vec::new();
     let table = runtime_packages();
@@ -740,8 +750,10 @@ fn check_python(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnost
                                     runtime_apt.push(lib.clone());
                                 }
                             } else if package.ends_with("-dev") {
-                                out.push(report(view.instruction, command, what, &format!("`{package}` has no known runtime library (transforms/runtime-packages.yaml)")));
-                                return;
+                                // Which library it builds against is found in
+                                // the builder (see `scan_run`).
+                                build_apt = true;
+                                unknown_dev.get_or_insert((view.instruction, command, package.to_string()));
                             } else if !runtime_apt.iter().any(|p| p == package) {
                                 runtime_apt.push(package.to_owned());
                             }
@@ -842,6 +854,21 @@ fn check_python(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnost
     }
     let Some(image) = stage.image() else { return };
     let runtime = runtime_image(checker, &image).unwrap_or_else(|| image.text.clone());
+    // The builder may hold shared libraries the runtime image lacks: those of
+    // a heavier base (the full `python:3.11` ships dozens of `-dev`
+    // packages that a source build links against without the Dockerfile
+    // naming them) and those of a `-dev` package the table does not know.
+    // Which ones the compiled code uses is knowable only in the builder, so
+    // the builder lists them and the runtime stage installs them.
+    let scan = runtime != image.text || unknown_dev.is_some();
+    if scan && !debian_based(&image.text) {
+        let (run, command, why) = match &unknown_dev {
+            Some((run, command, package)) => (*run, *command, format!("`{package}` has no known runtime library (transforms/runtime-packages.yaml) and the image is not Debian-based, so the builder cannot list it")),
+            None => (install, command, "the image is not Debian-based, so the builder cannot list the shared libraries the runtime needs".to_owned()),
+        };
+        out.push(report(run, command, what, &why));
+        return;
+    }
     // The edits: the builder installs into a virtualenv from the start; the
     // runtime stage, appended, gets the virtualenv and the app folder; what
     // the container runs moves to it.
@@ -861,8 +888,15 @@ fn check_python(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnost
         from_end,
         format!("{lead}{env_line}{newline}RUN python -m venv {VENV}{newline}"),
     ));
-    let mut text = format!("{newline}FROM {runtime}{newline}{env_line}{newline}");
-    if !runtime_apt.is_empty() {
+    let escape = document.escape();
+    let mut text = String::new();
+    if scan {
+        text.push_str(&scan_run(&runtime_apt, escape, newline));
+    }
+    text.push_str(&format!("{newline}FROM {runtime}{newline}{env_line}{newline}"));
+    if scan {
+        text.push_str(&install_scanned_run(&alias, escape, newline));
+    } else if !runtime_apt.is_empty() {
         text.push_str(&format!(
             "RUN apt-get update && apt-get install -y --no-install-recommends {} && rm -rf /var/lib/apt/lists/*{newline}",
             runtime_apt.join(" ")
@@ -911,6 +945,51 @@ fn check_python(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnost
         )
         .with_fix(Fix::new(edits, Applicability::Unsafe)),
     );
+}
+
+/// Where the builder lists the Debian packages the runtime stage installs.
+const PACKAGE_LIST: &str = "/tmp/runtime-packages";
+
+/// A tag of an image that is built on Debian (dpkg and apt), as the official
+/// Python images are unless they say alpine or Windows.
+fn debian_based(image: &str) -> bool {
+    let tag = image.rsplit_once(':').map_or("", |(_, t)| t);
+    !["alpine", "windowsservercore", "nanoserver"]
+        .iter()
+        .any(|other| tag.contains(other))
+}
+
+/// The builder's last step: the Debian packages that own the shared
+/// libraries the compiled code in the virtualenv links against (found with
+/// `ldd`), plus the runtime packages the Dockerfile installs, into
+/// `PACKAGE_LIST`. A library no package owns stops the build with a
+/// message, since the runtime stage would lack it; the Python installation
+/// under `/usr/local` is the same in both images. Plain `&&` chains and
+/// files instead of pipes, so a failing step fails the RUN without
+/// `pipefail`, which `sh` lacks.
+fn scan_run(explicit: &[String], escape: char, newline: &str) -> String {
+    let c = format!(" {escape}{newline}");
+    let mut run = format!(
+        "RUN : > /tmp/packages{c}    && {{ find {VENV} -type f -name '*.so*' -exec ldd {{}} + > /tmp/ldd.txt 2>/dev/null || true; }}{c}    && awk '$2 == \"=>\" && $3 ~ /^\\// {{ print $3 }}' /tmp/ldd.txt > /tmp/libs{c}    && while read -r lib; do{c}        case \"$lib\" in {VENV}/*|/usr/local/*) continue ;; esac;{c}        dpkg-query -S \"*/${{lib##*/}}\" > /tmp/owner || {{ echo \"$lib belongs to no Debian package: the runtime stage cannot install it\" >&2; exit 1; }};{c}        cut -d: -f1 /tmp/owner >> /tmp/packages;{c}    done < /tmp/libs{c}"
+    );
+    if !explicit.is_empty() {
+        run.push_str(&format!(
+            "    && printf '%s\\n' {} >> /tmp/packages{c}",
+            explicit.join(" ")
+        ));
+    }
+    run.push_str(&format!("    && sort -u /tmp/packages -o {PACKAGE_LIST}{newline}"));
+    run
+}
+
+/// The runtime stage's install of the packages the builder listed, leaving
+/// out those the runtime image already has, so that no package lists are
+/// fetched when nothing is missing.
+fn install_scanned_run(alias: &str, escape: char, newline: &str) -> String {
+    let c = format!(" {escape}{newline}");
+    format!(
+        "COPY --from={alias} {PACKAGE_LIST} {PACKAGE_LIST}{newline}RUN set --{c}    && while read -r package; do{c}        case \"$(dpkg-query -s \"$package\" 2>/dev/null)\" in *\"ok installed\"*) ;; *) set -- \"$@\" \"$package\" ;; esac;{c}    done < {PACKAGE_LIST}{c}    && if [ \"$#\" -gt 0 ]; then apt-get update && apt-get install -y --no-install-recommends \"$@\" && rm -rf /var/lib/apt/lists/*; fi{c}    && rm {PACKAGE_LIST}{newline}"
+    )
 }
 
 /// The binary a crate builds: `[package] name`, when there is no `[[bin]]`
