@@ -287,6 +287,13 @@ fn obstacle(checker: &Checker<'_>, install: &Install<'_>, base: &str) -> Option<
                 ));
             }
         }
+        if let Some(why) = checker
+            .context
+            .text(&join(base, "package.json"))
+            .and_then(js_local_sources)
+        {
+            return Some(why);
+        }
     }
     if install.eco.name == "maven"
         && checker
@@ -295,6 +302,42 @@ fn obstacle(checker: &Checker<'_>, install: &Install<'_>, base: &str) -> Option<
             .is_some_and(|t| t.contains("<modules>"))
     {
         return Some("the Maven build has modules, whose poms are needed too".to_owned());
+    }
+    None
+}
+
+/// What a JS install reads besides the manifests: workspaces, and
+/// dependencies on local folders (`file:`, `link:`, `portal:`), which are not
+/// there before the source copy. Scripts and `--ignore-scripts` do not change
+/// that: the package manager reads the folder itself.
+pub(super) fn js_local_sources(package_json: &str) -> Option<String> {
+    let json: serde_json::Value = serde_json::from_str(package_json).ok()?;
+    if json.get("workspaces").is_some() {
+        return Some("package.json declares workspaces, whose manifests are needed too".to_owned());
+    }
+    for section in [
+        "dependencies",
+        "devDependencies",
+        "optionalDependencies",
+        "peerDependencies",
+    ] {
+        let Some(deps) = json[section].as_object() else {
+            continue;
+        };
+        for (name, spec) in deps {
+            let spec = spec.as_str().unwrap_or_default();
+            if ["file:", "link:", "portal:"]
+                .iter()
+                .any(|p| spec.starts_with(p))
+                || spec.starts_with("./")
+                || spec.starts_with("../")
+                || spec.starts_with('/')
+            {
+                return Some(format!(
+                    "package.json depends on the local folder `{spec}` (`{name}`), which is not there yet"
+                ));
+            }
+        }
     }
     None
 }

@@ -96,6 +96,14 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
         .image()
         .and_then(|i| super::super::prod_deps::node_major(&i));
     let omit = super::super::prod_deps::production_flag("npm", node_major);
+    // The runtime stage installs from the manifests alone.
+    if let Some(why) = context
+        .text("package.json")
+        .and_then(super::super::manifest_first::js_local_sources)
+    {
+        out.push(report(build, command, what, &why));
+        return;
+    }
     let other_lock = ["pnpm-lock.yaml", "bun.lockb", "bun.lock"]
         .into_iter()
         .find(|f| context.has(f) == Some(true));
