@@ -3,8 +3,13 @@
 //! `args` holds extra `dockslim fix` flags. For every case: the output
 //! equals the expected file byte for byte, the diff equals `expected.diff`,
 //! the pipeline reaches a fixpoint within a low round cap, and fixing the
-//! expected output changes nothing. `DOCKSLIM_BLESS=1` rewrites the
-//! expected files from the current output, for review.
+//! expected output changes nothing. `expected.findings` records what the
+//! run reports: the rules whose fixes were applied, and every finding left
+//! on the output with its fix safety and message, so that a report-only case
+//! asserts what is reported and why. `DOCKSLIM_BLESS=1` rewrites the
+//! expected files from the current output, for review;
+//! `DOCKSLIM_GOLDEN=name[,name…]` runs only the cases named (or whose name
+//! starts with one of them).
 
 mod common;
 
@@ -37,6 +42,29 @@ fn settings_for(case: &Path) -> Settings {
     // A low cap: a case that needs more rounds than this has a rule that oscillates.
     settings.max_rounds = 5;
     settings
+}
+
+/// The findings file of a case: applied rules, then what remains.
+fn findings_text(outcome: &dockslim::Outcome) -> String {
+    let mut applied: Vec<&str> = outcome.applied.iter().map(|r| r.code).collect();
+    applied.sort_unstable();
+    applied.dedup();
+    let applied = if applied.is_empty() { "-".to_owned() } else { applied.join(", ") };
+    let mut text = format!("applied: {applied}\n");
+    let index = syntax::LineIndex::new(&outcome.fixed);
+    for d in &outcome.remaining {
+        let at = index.line_col(&outcome.fixed, d.range.start);
+        let safety = match d.fix_applicability() {
+            Some(dockslim::fix::Applicability::Safe) => "safe fix",
+            Some(dockslim::fix::Applicability::Unsafe) => "unsafe fix",
+            _ => "report",
+        };
+        text.push_str(&format!(
+            "{}:{} {} [{safety}] {}\n",
+            at.line, at.col, d.rule.code, d.message
+        ));
+    }
+    text
 }
 
 fn run_case(case: &Path, bless: bool) -> Vec<String> {
@@ -76,6 +104,20 @@ fn run_case(case: &Path, bless: bool) -> Vec<String> {
     }
     let expected_path = case.join("expected.Dockerfile");
     let diff_path = case.join("expected.diff");
+    let findings_path = case.join("expected.findings");
+    let findings = findings_text(&outcome);
+    if bless {
+        std::fs::write(&findings_path, &findings).unwrap();
+    }
+    match std::fs::read_to_string(&findings_path) {
+        Ok(expected) if expected == findings => {}
+        Ok(expected) => problems.push(format!(
+            "{name}: findings differ from expected.findings\n--- expected ---\n{expected}--- got ---\n{findings}"
+        )),
+        Err(_) => problems.push(format!(
+            "{name}: no expected.findings (DOCKSLIM_BLESS=1 writes it)"
+        )),
+    }
     if bless {
         if outcome.changed() {
             std::fs::write(&expected_path, &outcome.fixed).unwrap();
@@ -125,7 +167,15 @@ fn run_case(case: &Path, bless: bool) -> Vec<String> {
 #[test]
 fn golden_cases() {
     let bless = std::env::var("DOCKSLIM_BLESS").as_deref() == Ok("1");
-    let cases = common::golden_cases();
+    let only = std::env::var("DOCKSLIM_GOLDEN").unwrap_or_default();
+    let only: Vec<&str> = only.split(',').filter(|s| !s.is_empty()).collect();
+    let cases: Vec<_> = common::golden_cases()
+        .into_iter()
+        .filter(|c| {
+            let name = c.file_name().unwrap().to_string_lossy();
+            only.is_empty() || only.iter().any(|o| name.starts_with(o))
+        })
+        .collect();
     assert!(!cases.is_empty(), "no golden cases");
     let problems: Vec<String> = cases.iter().flat_map(|c| run_case(c, bless)).collect();
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
