@@ -235,9 +235,135 @@ impl PackageManagers {
     }
 }
 
+/// `transforms/runtime-packages.yaml`: Debian packages by role, for DS301's
+/// Python split.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuntimePackages {
+    /// Packages only a build needs (compilers, headers, tools).
+    pub build_only: Vec<String>,
+    /// A `-dev` package and the library package it builds against.
+    pub runtime_of: std::collections::BTreeMap<String, String>,
+}
+
+const BUILTIN_RUNTIME_PACKAGES: &str = include_str!("../transforms/runtime-packages.yaml");
+const BUILTIN_RUNTIME_PACKAGES_PATH: &str = "transforms/runtime-packages.yaml";
+
+impl RuntimePackages {
+    /// Parses and checks a table. `path` is only used in messages.
+    pub fn load(path: &str, text: &str) -> Result<Self, TableError> {
+        let table: RuntimePackages =
+            serde_saphyr::from_str(text).map_err(|e| located::from_yaml(path, text, &e))?;
+        for (dev, library) in &table.runtime_of {
+            if !dev.ends_with("-dev") || library.ends_with("-dev") || library.is_empty() {
+                let at = text.find(&format!("{dev}:")).unwrap_or(0);
+                let index = crate::syntax::LineIndex::new(text);
+                return Err(TableError {
+                    path: path.to_owned(),
+                    at: index.line_col(text, at),
+                    offset: at,
+                    message: format!(
+                        "`{dev}: {library}` must map a -dev package to a library package"
+                    ),
+                });
+            }
+        }
+        Ok(table)
+    }
+
+    /// The built-in table, loaded once (a test checks it loads).
+    pub fn builtin() -> &'static RuntimePackages {
+        static TABLE: OnceLock<RuntimePackages> = OnceLock::new();
+        TABLE.get_or_init(|| {
+            RuntimePackages::load(BUILTIN_RUNTIME_PACKAGES_PATH, BUILTIN_RUNTIME_PACKAGES)
+                .unwrap_or_else(|e| panic!("the built-in table is invalid: {e}"))
+        })
+    }
+}
+
+/// `transforms/runtime-users.yaml`: the unprivileged users runtime images
+/// define.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuntimeUsers {
+    pub users: Vec<RuntimeUser>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuntimeUser {
+    /// A canonical image name, or a prefix ending in `*`.
+    pub image: String,
+    /// The first major version (tag) that has the user.
+    #[serde(default)]
+    pub min_major: Option<u32>,
+    /// `uid:gid`, numeric.
+    pub user: String,
+    pub name: String,
+}
+
+const BUILTIN_RUNTIME_USERS: &str = include_str!("../transforms/runtime-users.yaml");
+const BUILTIN_RUNTIME_USERS_PATH: &str = "transforms/runtime-users.yaml";
+
+impl RuntimeUsers {
+    /// Parses and checks a table. `path` is only used in messages.
+    pub fn load(path: &str, text: &str) -> Result<Self, TableError> {
+        let table: RuntimeUsers =
+            serde_saphyr::from_str(text).map_err(|e| located::from_yaml(path, text, &e))?;
+        for user in &table.users {
+            let numeric = user.user.split_once(':').is_some_and(|(u, g)| {
+                [u, g]
+                    .iter()
+                    .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            });
+            if !numeric {
+                let needle = format!("user: {}", user.user);
+                let at = text.find(&needle).map_or(0, |i| i + "user: ".len());
+                let index = crate::syntax::LineIndex::new(text);
+                return Err(TableError {
+                    path: path.to_owned(),
+                    at: index.line_col(text, at),
+                    offset: at,
+                    message: format!(
+                        "user `{}` of `{}` must be numeric `uid:gid`",
+                        user.user, user.image
+                    ),
+                });
+            }
+        }
+        Ok(table)
+    }
+
+    /// The built-in table, loaded once (a test checks it loads).
+    pub fn builtin() -> &'static RuntimeUsers {
+        static TABLE: OnceLock<RuntimeUsers> = OnceLock::new();
+        TABLE.get_or_init(|| {
+            RuntimeUsers::load(BUILTIN_RUNTIME_USERS_PATH, BUILTIN_RUNTIME_USERS)
+                .unwrap_or_else(|e| panic!("the built-in table is invalid: {e}"))
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn runtime_tables_load_and_bad_ones_are_located() {
+        RuntimePackages::load(BUILTIN_RUNTIME_PACKAGES_PATH, BUILTIN_RUNTIME_PACKAGES).unwrap();
+        RuntimeUsers::load(BUILTIN_RUNTIME_USERS_PATH, BUILTIN_RUNTIME_USERS).unwrap();
+        let e = RuntimePackages::load("t.yaml", "build_only: []\nruntime_of:\n  libpq: libpq5\n")
+            .unwrap_err();
+        assert_eq!((e.at.line, e.at.col), (3, 3), "{e}");
+        let e = RuntimeUsers::load(
+            "t.yaml",
+            "users:\n  - image: node\n    user: node\n    name: node\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.at.line, 3, "{e}");
+        let e = RuntimeUsers::load("t.yaml", "users:\n  - image: node\n    uid: 1\n").unwrap_err();
+        assert_eq!(e.at.line, 3, "{e}");
+    }
 
     #[test]
     fn builtin_table_loads() {

@@ -216,32 +216,10 @@ fn static_artifact(checker: &Checker<'_>, source: &Stage<'_>, last: &Stage<'_>) 
     (start == binary).then_some(binary)
 }
 
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Users {
-    users: Vec<User>,
-}
-
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct User {
-    image: String,
-    #[serde(default)]
-    min_major: Option<u32>,
-    pub user: String,
-    pub name: String,
-}
-
-const RUNTIME_USERS: &str = include_str!("../../transforms/runtime-users.yaml");
+pub(super) use crate::transforms::RuntimeUser as User;
 
 fn users() -> &'static [User] {
-    static TABLE: std::sync::OnceLock<Users> = std::sync::OnceLock::new();
-    &TABLE
-        .get_or_init(|| {
-            serde_saphyr::from_str(RUNTIME_USERS)
-                .unwrap_or_else(|e| panic!("transforms/runtime-users.yaml is invalid: {e}"))
-        })
-        .users
+    &crate::transforms::RuntimeUsers::builtin().users
 }
 
 /// The unprivileged user an image defines, from `transforms/runtime-users.yaml`.

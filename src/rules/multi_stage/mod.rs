@@ -659,21 +659,8 @@ fn runtime_paths(checker: &Checker<'_>, stage: &Stage<'_>, workdir: &str) -> Vec
     paths
 }
 
-const RUNTIME_PACKAGES: &str = include_str!("../../../transforms/runtime-packages.yaml");
-
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RuntimePackages {
-    build_only: Vec<String>,
-    runtime_of: std::collections::BTreeMap<String, String>,
-}
-
-fn runtime_packages() -> &'static RuntimePackages {
-    static TABLE: std::sync::OnceLock<RuntimePackages> = std::sync::OnceLock::new();
-    TABLE.get_or_init(|| {
-        serde_saphyr::from_str(RUNTIME_PACKAGES)
-            .unwrap_or_else(|e| panic!("transforms/runtime-packages.yaml is invalid: {e}"))
-    })
+fn runtime_packages() -> &'static crate::transforms::RuntimePackages {
+    crate::transforms::RuntimePackages::builtin()
 }
 
 const VENV: &str = "/opt/venv";
@@ -753,7 +740,11 @@ fn check_python(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnost
                                 // Which library it builds against is found in
                                 // the builder (see `scan_run`).
                                 build_apt = true;
-                                unknown_dev.get_or_insert((view.instruction, command, package.to_string()));
+                                unknown_dev.get_or_insert((
+                                    view.instruction,
+                                    command,
+                                    package.to_string(),
+                                ));
                             } else if !runtime_apt.iter().any(|p| p == package) {
                                 runtime_apt.push(package.to_owned());
                             }
@@ -893,7 +884,9 @@ fn check_python(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnost
     if scan {
         text.push_str(&scan_run(&runtime_apt, escape, newline));
     }
-    text.push_str(&format!("{newline}FROM {runtime}{newline}{env_line}{newline}"));
+    text.push_str(&format!(
+        "{newline}FROM {runtime}{newline}{env_line}{newline}"
+    ));
     if scan {
         text.push_str(&install_scanned_run(&alias, escape, newline));
     } else if !runtime_apt.is_empty() {
@@ -978,7 +971,9 @@ fn scan_run(explicit: &[String], escape: char, newline: &str) -> String {
             explicit.join(" ")
         ));
     }
-    run.push_str(&format!("    && sort -u /tmp/packages -o {PACKAGE_LIST}{newline}"));
+    run.push_str(&format!(
+        "    && sort -u /tmp/packages -o {PACKAGE_LIST}{newline}"
+    ));
     run
 }
 
