@@ -49,7 +49,11 @@ fn findings_text(outcome: &dockslim::Outcome) -> String {
     let mut applied: Vec<&str> = outcome.applied.iter().map(|r| r.code).collect();
     applied.sort_unstable();
     applied.dedup();
-    let applied = if applied.is_empty() { "-".to_owned() } else { applied.join(", ") };
+    let applied = if applied.is_empty() {
+        "-".to_owned()
+    } else {
+        applied.join(", ")
+    };
     let mut text = format!("applied: {applied}\n");
     let index = syntax::LineIndex::new(&outcome.fixed);
     for d in &outcome.remaining {
