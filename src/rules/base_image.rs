@@ -395,7 +395,10 @@ fn uses_of(source: &str, name: &str) -> usize {
 
 fn check(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
     let table = &checker.settings.images;
-    if super::multi_stage::will_split(checker) {
+    // DS301 decides the stage layout first (pipeline order): a stage it
+    // offers to split becomes a builder, which keeps its image. The split
+    // is unsafe like this fix, so whenever this fix could apply, so does it.
+    if super::offered_fix(out, &super::multi_stage::RULE).is_some() {
         return;
     }
     let mut aliases: Vec<String> = Vec::new();

@@ -260,8 +260,10 @@ pub(super) fn known_user(image: &ImageRef) -> Option<&'static User> {
 }
 
 fn check_final_stage_root(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
-    // A split in this round gives the runtime stage its user.
-    if super::multi_stage::will_split(checker) {
+    // DS301 decides the stage layout first (pipeline order): when it offers
+    // a split, the runtime stage it writes gets its user. Its fix is unsafe
+    // like this one, so whenever this fix could apply the split does too.
+    if super::offered_fix(out, &super::multi_stage::RULE).is_some() {
         return;
     }
     let Some(last) = checker.stages.last() else {

@@ -120,7 +120,7 @@ release rather than a .NET version.
 };
 
 /// A JS build step: `npm run build`, `yarn build`, `pnpm build`, `tsc`, `vite build`.
-pub(super) fn js_build(command: &SimpleCommand) -> bool {
+pub(crate) fn js_build(command: &SimpleCommand) -> bool {
     let literals: Vec<&str> = run::effective_words(command)
         .iter()
         .filter_map(|w| w.literal.as_deref())
@@ -417,22 +417,6 @@ fn split_edits(
     };
     edits.push(Edit::insert(end, format!("{prefix}{text}")));
     (edits, alias)
-}
-
-/// DS301 is enabled and splits this file in this round: the single stage
-/// is about to become a builder, so DS401 must not slim it and DS304 must
-/// not give it a user now.
-pub(super) fn will_split(checker: &Checker<'_>) -> bool {
-    *checker.splits.get_or_init(|| {
-        if !checker.settings.rules.is_enabled(&RULE) || !checker.settings.unsafe_fixes {
-            return false;
-        }
-        let mut found = Vec::new();
-        check(checker, &mut found);
-        found
-            .iter()
-            .any(|d| d.fix.as_ref().is_some_and(|f| f.changes_something()))
-    })
 }
 
 fn check(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
