@@ -371,10 +371,13 @@ fn check_final_stage_root(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
             ),
         )
         .with_fix(Fix::new(
-            vec![Edit::insert(
-                end,
-                format!("{lead}USER {}{newline}", user.user),
-            )],
+            super::run::close_continuation(checker.document, anchor)
+                .into_iter()
+                .chain([Edit::insert(
+                    end,
+                    format!("{lead}USER {}{newline}", user.user),
+                )])
+                .collect(),
             Applicability::Unsafe,
         )),
     );

@@ -189,6 +189,20 @@ development dependencies, it fails. Builder stages are not touched.
     check: |checker, out| check(checker, &COMPOSER_NO_DEV, Applicability::Unsafe, out),
 };
 
+/// Where the files a flag keeps out of the layer would live, for the flags
+/// whose only effect is the image's size: the manager's cache, or for
+/// `--no-install-recommends` and `--no-document` the system folders the
+/// packages and documents go to. `None` for flags that change how the
+/// build runs (`-y`) or what it installs (`--no-dev`).
+fn effect_paths<'m>(rule: &Rule, manager: &'m Manager) -> Option<Vec<&'m str>> {
+    match rule.code {
+        "DS106" | "DS107" => Some(manager.cache_dirs.iter().map(String::as_str).collect()),
+        "DS104" => Some(vec!["/usr", "/etc", "/lib", "/var", "/bin", "/sbin"]),
+        "DS110" => Some(vec!["/usr", "/var/lib/gems", "/root"]),
+        _ => None,
+    }
+}
+
 fn present(spec: &FlagSpec, command: &ManagerCommand<'_>) -> bool {
     let before_subcommand = command.subcommand.unwrap_or(command.words.len());
     command.words[1..].iter().enumerate().any(|(i, word)| {
@@ -222,6 +236,13 @@ fn check(
         for manager in &checker.managers.managers {
             for spec in manager.flags.iter().filter(|f| f.rule.value == rule.code) {
                 if spec.final_stage_only && !checker.is_final_stage(view.stage) {
+                    continue;
+                }
+                // No fix without an effect: a flag that only keeps files out
+                // of the layer is not offered where the layer does not ship.
+                if let Some(paths) = effect_paths(rule, manager)
+                    && !checker.model.ships_any(view.stage, &paths)
+                {
                     continue;
                 }
                 if spec.avoids_cache && view.has_cache_mount(&manager.cache_dirs) {

@@ -120,17 +120,36 @@ fn pairs<'c>(checker: &'c Checker<'_>) -> impl Iterator<Item = (&'c RunView<'c>,
         .filter(|(a, b)| candidate(checker, a, b))
 }
 
-/// DS102 will merge these two RUNs of `manager`'s install in this round.
-pub(super) fn will_merge(
-    checker: &Checker<'_>,
-    a: &RunView<'_>,
-    b: &RunView<'_>,
-    manager: &Manager,
-) -> bool {
-    checker.settings.rules.is_enabled(&INSTALL_RUNS)
-        && candidate(checker, a, b)
-        && shared_group(checker, a, b).is_some_and(|m| std::ptr::eq(m, manager))
-        && run::merge_runs(checker.document, a, b).is_some()
+/// The RUNs (indices into the checker's RUN views) that form one install of
+/// `manager` with RUN `i`: the longest stretch of neighbouring RUNs around
+/// it whose commands all belong to that manager's install group. A fact
+/// about the Dockerfile that DS102 (which merges them) and the cleanup
+/// rules (which treat them as one layer) both read.
+pub(super) fn install_group(checker: &Checker<'_>, i: usize, manager: &Manager) -> Vec<usize> {
+    let runs = &checker.runs;
+    let joined = |a: usize| {
+        candidate(checker, &runs[a], &runs[a + 1])
+            && shared_group(checker, &runs[a], &runs[a + 1])
+                .is_some_and(|m| std::ptr::eq(m, manager))
+    };
+    let mut first = i;
+    while first > 0 && joined(first - 1) {
+        first -= 1;
+    }
+    let mut last = i;
+    while last + 1 < runs.len() && joined(last) {
+        last += 1;
+    }
+    (first..=last).collect()
+}
+
+/// The edits that merge a group of neighbouring RUNs into one, or `None`
+/// when a pair of them cannot be merged exactly.
+pub(super) fn merge_group(checker: &Checker<'_>, group: &[usize]) -> Option<Vec<crate::fix::Edit>> {
+    group
+        .windows(2)
+        .map(|w| run::merge_runs(checker.document, &checker.runs[w[0]], &checker.runs[w[1]]))
+        .collect()
 }
 
 fn check_install_runs(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {

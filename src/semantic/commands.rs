@@ -140,13 +140,9 @@ pub fn classify(managers: &PackageManagers, command: &SimpleCommand, index: usiz
         needs,
         provides,
     };
-    if command.nested {
-        return facts(
-            Action::Other,
-            vec![Resource::Anything],
-            vec![Resource::Anything],
-        );
-    }
+    // Nested commands (in `sh -c '…'`, a subshell, an `if`) are classified
+    // too: they still update lists and install packages. Whether they may
+    // be moved is the caller's business (`SimpleCommand::nested`).
     for manager in &managers.managers {
         let name = manager.name.value.clone();
         let system = SYSTEM_MANAGERS.contains(&name.as_str());

@@ -181,3 +181,26 @@ HEALTHCHECK --interval=5s CMD curl -f http://localhost/ || exit 1\n";
         },
     );
 }
+
+#[test]
+fn nested_scripts_update_lists_too() {
+    model_of(
+        "FROM debian:bookworm\nRUN sh -c 'apt-get update && apt-get install -y curl'\n",
+        |c| {
+            let actions: Vec<&Action> =
+                c.model.runs[0].commands.iter().map(|f| &f.action).collect();
+            assert!(
+                actions
+                    .iter()
+                    .any(|a| matches!(a, Action::ListsUpdate { .. })),
+                "{actions:?}"
+            );
+            assert_eq!(
+                c.model.lists_from(0, 2),
+                Some(ListsFrom::ThisRun),
+                "{:?}",
+                c.model.lists
+            );
+        },
+    );
+}

@@ -415,6 +415,7 @@ fn split_edits(
     } else {
         newline
     };
+    edits.extend(run::close_continuation(document, shape.build));
     edits.push(Edit::insert(end, format!("{prefix}{text}")));
     (edits, alias)
 }
@@ -885,6 +886,15 @@ fn check_python(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnost
     text.push_str(&moved);
     let end = source.len();
     let lead = if source.ends_with('\n') { "" } else { newline };
+    // A last line that continues into nothing would swallow the new stage;
+    // unless that instruction moves to the new stage (where it stays last).
+    if let Some(close) = run::close_last_continuation(document)
+        && !edits
+            .iter()
+            .any(|e| e.range.start <= close.range.start && close.range.end <= e.range.end)
+    {
+        edits.push(close);
+    }
     edits.push(Edit::insert(end, format!("{lead}{text}")));
     edits.sort_by_key(|e| (e.range.start, e.range.end));
     out.push(
