@@ -221,7 +221,7 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
             Ok(name) => {
                 let binary = join_path(&shape.workdir, &name);
                 // An inferred name must be what the container starts.
-                let (start, workdir) = start_command(stage);
+                let (start, workdir) = start_command(checker, stage);
                 let started = start.first().map(|s| join_path(&workdir, s));
                 if started.as_deref() != Some(binary.as_str()) {
                     out.push(report(

@@ -281,7 +281,7 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
         }
     };
     // The container must start exactly that jar.
-    let (start, workdir) = start_command(stage);
+    let (start, workdir) = start_command(checker, stage);
     let started = start
         .iter()
         .position(|w| w == "-jar")

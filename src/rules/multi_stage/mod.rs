@@ -460,41 +460,14 @@ fn runtime_user(runtime: &str) -> Option<&'static super::final_stage::User> {
 
 /// What the container starts (ENTRYPOINT then CMD, exec form or a shell
 /// form of plain words, which may hold a glob such as `target/*.jar`) and
-/// the folder it starts in. Empty when the start command uses other shell
-/// syntax.
-fn start_command(stage: &Stage<'_>) -> (Vec<String>, String) {
-    let mut workdir = "/".to_owned();
-    let mut entrypoint: Option<Vec<String>> = None;
-    let mut cmd: Option<Vec<String>> = None;
-    for instruction in &stage.instructions {
-        let command = instruction.effective();
-        let words = || match &command.body {
-            Body::Exec(args) => Some(args.iter().map(|a| a.value.clone()).collect()),
-            _ => {
-                let text = instruction.args_text();
-                (!text.contains(['$', '\'', '"', '`', ';', '&', '|', '<', '>', '\\']))
-                    .then(|| text.split_whitespace().map(str::to_owned).collect())
-            }
-        };
-        match command.keyword {
-            Keyword::Workdir => {
-                workdir = join_path(&workdir, instruction.args_text().trim_end_matches('/'))
-            }
-            Keyword::Entrypoint => {
-                entrypoint = Some(words().unwrap_or_default());
-                // An ENTRYPOINT resets the CMD inherited so far.
-                cmd = None;
-            }
-            Keyword::Cmd => cmd = Some(words().unwrap_or_default()),
-            _ => {}
-        }
-    }
-    let start = match (entrypoint, cmd) {
-        (Some(e), Some(c)) if !e.is_empty() => e.into_iter().chain(c).collect(),
-        (Some(e), _) => e,
-        (None, c) => c.unwrap_or_default(),
-    };
-    (start, workdir)
+/// the folder it starts in, from the model's start closure. Empty when the
+/// start command uses other shell syntax.
+fn start_command(checker: &Checker<'_>, stage: &Stage<'_>) -> (Vec<String>, String) {
+    let start = &checker.model.stages[stage.index].start;
+    (
+        start.words(),
+        start.workdir.clone().unwrap_or_else(|| "/".to_owned()),
+    )
 }
 
 fn report(instruction: &Instruction, command: &SimpleCommand, what: &str, why: &str) -> Diagnostic {
