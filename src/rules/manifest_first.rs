@@ -6,7 +6,7 @@ use super::run::{self, RunForm, RunView};
 use super::{Checker, Rule};
 use crate::fix::{Applicability, Diagnostic, Edit, Fix};
 use crate::manifests::{Ecosystem, InstallCommand, Manifests, Strategy};
-use crate::semantic::Action;
+use crate::semantic::{Action, Resource, can_precede};
 use crate::syntax::shell::{Script, SimpleCommand, Word};
 use crate::syntax::{Bias, Instruction, Keyword, Stage};
 
@@ -395,41 +395,53 @@ fn plan(
     }
     let b = copy.instruction;
     let moving = eco.strategy == Strategy::Move;
+    let run_index = checker
+        .runs
+        .iter()
+        .position(|v| std::ptr::eq(v.instruction, view.instruction))
+        .ok_or("the install's RUN is not known")?;
+    let command_index = script
+        .commands
+        .iter()
+        .position(|c| std::ptr::eq(c, install.command))
+        .ok_or("the install is not a command of the RUN")?;
     // The install moves before everything between the copy and it, so it
-    // may need nothing they provide (the model's dependency check). Setup
-    // steps (system packages, `corepack enable`) that it may need move up
-    // with it instead, in their order, as RUNs of their own: the same
-    // answer whether they sit in RUNs between or earlier in its own RUN.
+    // may need nothing they provide (the model's dependency check; what it
+    // reads from the context comes with the manifest copy). Setup steps
+    // (system packages, `corepack enable`) that it may need move up with it
+    // instead, in their order, as RUNs of their own: the same answer
+    // whether they sit in RUNs between or earlier in its own RUN.
+    let needs: Vec<Resource> = checker.model.runs[run_index].commands[command_index]
+        .needs
+        .iter()
+        .filter(|n| **n != Resource::ContextFiles)
+        .cloned()
+        .collect();
     let mut setup: Vec<&Instruction> = Vec::new();
     for between in stage
         .instructions
         .iter()
         .filter(|i| i.range.start > b.range.start && i.range.start < view.instruction.range.start)
     {
-        match between.keyword() {
-            Keyword::Expose | Keyword::Label => {}
-            Keyword::Run => {
-                let r = checker
-                    .runs
-                    .iter()
-                    .position(|v| std::ptr::eq(v.instruction, *between));
-                match r.map(|r| setup_only(checker, r, usize::MAX)) {
-                    Some(Ok(())) if moving => setup.push(between),
-                    Some(Ok(())) => {
-                        return Err(
-                            "the download step would run before the RUN between them, which it may need"
-                                .to_owned(),
-                        );
-                    }
-                    Some(Err(why)) => {
-                        return Err(format!("{why} between them could change the install"));
-                    }
-                    None => {
-                        return Err("the RUN between them could change the install".to_owned());
-                    }
-                }
+        if can_precede(&needs, &checker.model.provides(between)) {
+            continue;
+        }
+        let r = checker
+            .runs
+            .iter()
+            .position(|v| std::ptr::eq(v.instruction, *between));
+        match r.map(|r| setup_only(checker, r, usize::MAX)) {
+            Some(Ok(())) if moving => setup.push(between),
+            Some(Ok(())) => {
+                return Err(
+                    "the download step would run before the RUN between them, which it may need"
+                        .to_owned(),
+                );
             }
-            _ => {
+            Some(Err(why)) => {
+                return Err(format!("{why} between them could change the install"));
+            }
+            None => {
                 return Err(format!(
                     "the {} between them could change the install",
                     between.keyword()
@@ -442,33 +454,30 @@ fn plan(
         .iter()
         .take_while(|c| !std::ptr::eq(*c, install.command))
         .any(|c| c.name() == Some("cd"));
-    let run_index = checker
-        .runs
+    // The commands before the install in its RUN: they stay where they are
+    // when the install needs nothing they provide; otherwise they move up
+    // with it (a moved install) or keep the download step from going first.
+    let program = run::program(run::effective_words(install.command));
+    let prefix_moves = checker.model.runs[run_index].commands[..command_index]
         .iter()
-        .position(|v| std::ptr::eq(v.instruction, view.instruction))
-        .ok_or("the install's RUN is not known")?;
-    let command_index = script
-        .commands
-        .iter()
-        .position(|c| std::ptr::eq(c, install.command))
-        .ok_or("the install is not a command of the RUN")?;
-    if moving && !cd_first {
+        .filter(|c| {
+            // The build tool's own commands before a build (`go mod download
+            // && go build`) are what the inserted download step does anyway.
+            moving || run::program(run::effective_words(&script.commands[c.index])) != program
+        })
+        .any(|c| !can_precede(&needs, &c.provides));
+    if prefix_moves && !cd_first {
+        if !moving {
+            return Err(
+                "the download step would run before the commands before the build in its RUN, which it may need"
+                    .to_owned(),
+            );
+        }
         if let Err(why) = setup_only(checker, run_index, command_index) {
             return Err(format!(
                 "{why} before it in the RUN could change the install"
             ));
         }
-    } else if !moving
-        && let Some(package) = checker.model.runs[run_index].commands[..command_index]
-            .iter()
-            .find(|c| matches!(c.action, Action::PackageInstall { .. }))
-    {
-        let shown = script.commands[package.index]
-            .name()
-            .unwrap_or("the package install");
-        return Err(format!(
-            "the download step would run before the `{shown}` install before it, which it may need"
-        ));
     }
     // The install must run where the copy lands.
     let workdir = checker.model.workdir_before(b);
@@ -606,7 +615,8 @@ fn plan(
             edits.push(Edit::insert(b.range.start, lines));
         }
         Strategy::Move => {
-            let (setup_text, run_text) = moved_run(checker, view, script, install, &mut edits)?;
+            let (setup_text, run_text) =
+                moved_run(checker, view, script, install, prefix_moves, &mut edits)?;
             // The setup goes first: it changes less often than the manifests.
             let mut setup_lines = String::new();
             for run in &setup {
@@ -688,6 +698,7 @@ fn moved_run(
     view: &RunView<'_>,
     script: &Script,
     install: &Install<'_>,
+    prefix_moves: bool,
     edits: &mut Vec<Edit>,
 ) -> Result<(String, String), String> {
     let document = checker.document;
@@ -733,10 +744,12 @@ fn moved_run(
     let statements = &script.statements;
     let k = statements.iter().position(|s| *s == install.command.range);
     let before_install = |c: &SimpleCommand| c.range.end <= install.command.range.start;
-    let prefix = script.commands.iter().any(before_install);
+    let prefix = prefix_moves && script.commands.iter().any(before_install);
     let rest_moves = matches!(view.form, RunForm::Shell(_))
         && script.commands.iter().all(|c| {
-            before_install(c) || std::ptr::eq(c, install.command) || (!c.nested && housekeeping(c))
+            (prefix && before_install(c))
+                || std::ptr::eq(c, install.command)
+                || (!c.nested && !before_install(c) && housekeeping(c))
         });
     if !prefix && rest_moves {
         let verb_end = logical.to_source(install.verb.range.end, Bias::Left);

@@ -76,6 +76,8 @@ pub enum Resource {
     AnyVar,
     /// The user steps run as (`USER`).
     User,
+    /// A program on the PATH (`yarn` after `corepack enable`).
+    Tool(String),
     /// Unknown effects: conflicts with every need.
     Anything,
 }
@@ -94,7 +96,7 @@ impl Resource {
             }
             (Resource::Cwd, Resource::Cwd) | (Resource::User, Resource::User) => true,
             (Resource::AnyVar, Resource::Var(_)) => true,
-            (Resource::Var(a), Resource::Var(b)) => a == b,
+            (Resource::Var(a), Resource::Var(b)) | (Resource::Tool(a), Resource::Tool(b)) => a == b,
             _ => false,
         }
     }
@@ -198,6 +200,12 @@ pub fn classify(managers: &PackageManagers, command: &SimpleCommand, index: usiz
         }
     }
     let table = Manifests::builtin();
+    // A dependency install or a build also needs its program.
+    let with_tool = || {
+        let mut needs = DEPENDENCY_NEEDS.to_vec();
+        needs.push(Resource::Tool(program.to_owned()));
+        needs
+    };
     if let Some(eco) = table
         .ecosystems
         .iter()
@@ -207,7 +215,7 @@ pub fn classify(managers: &PackageManagers, command: &SimpleCommand, index: usiz
             Action::DepsInstall {
                 ecosystem: eco.name.clone(),
             },
-            DEPENDENCY_NEEDS.to_vec(),
+            with_tool(),
             // Where it installs depends on the ecosystem and its settings.
             vec![Resource::Anything],
         );
@@ -217,7 +225,7 @@ pub fn classify(managers: &PackageManagers, command: &SimpleCommand, index: usiz
             Action::Build {
                 ecosystem: ecosystem.to_owned(),
             },
-            DEPENDENCY_NEEDS.to_vec(),
+            with_tool(),
             vec![Resource::Anything],
         );
     }
@@ -225,8 +233,11 @@ pub fn classify(managers: &PackageManagers, command: &SimpleCommand, index: usiz
         "corepack" if matches!(literals.get(1), Some(&"enable" | &"prepare")) => facts(
             Action::ToolSetup,
             vec![],
-            // The shims it writes live in the node installation.
-            vec![Resource::Path("/usr/local/bin".to_owned())],
+            // The package managers' shims.
+            ["yarn", "pnpm", "npm", "npx", "pnpx", "yarnpkg"]
+                .into_iter()
+                .map(|t| Resource::Tool(t.to_owned()))
+                .collect(),
         ),
         "curl" | "wget" => facts(
             Action::Download,

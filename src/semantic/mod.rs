@@ -103,6 +103,8 @@ pub struct Model {
     /// The environment at the end of each stage.
     stage_end: Vec<Env>,
     pub lists: Vec<ListsUse>,
+    /// The start offset of each RUN, by RUN index.
+    run_starts: Vec<usize>,
 }
 
 impl Model {
@@ -241,6 +243,7 @@ impl Model {
             env,
             stage_end,
             lists,
+            run_starts: runs.iter().map(|v| v.instruction.range.start).collect(),
         }
     }
 
@@ -256,6 +259,60 @@ impl Model {
     /// The working directory of `instruction` (`None`: unknown).
     pub fn workdir_before(&self, instruction: &Instruction) -> Option<&str> {
         self.env_before(instruction)?.workdir.as_deref()
+    }
+
+    /// What an instruction provides to the steps after it: for a RUN what
+    /// its commands provide, for ENV and ARG their variables, for WORKDIR
+    /// and USER where and as whom later steps run, for COPY and ADD the
+    /// files they write. Metadata (EXPOSE, LABEL, CMD …) provides nothing;
+    /// what the model does not know (SHELL, VOLUME) provides anything.
+    pub fn provides(&self, instruction: &Instruction) -> Vec<Resource> {
+        match instruction.keyword() {
+            Keyword::Run => match self.run_starts.binary_search(&instruction.range.start) {
+                Ok(r) if !self.runs[r].commands.is_empty() => self.runs[r]
+                    .commands
+                    .iter()
+                    .flat_map(|c| c.provides.iter().cloned())
+                    .collect(),
+                _ => vec![Resource::Anything],
+            },
+            Keyword::Env | Keyword::Arg => {
+                let words: Vec<&str> = instruction
+                    .words()
+                    .iter()
+                    .map(|w| instruction.text(*w))
+                    .collect();
+                env::assignments(instruction.keyword() == Keyword::Env, &words)
+                    .into_iter()
+                    .map(|(name, _)| Resource::Var(name))
+                    .collect()
+            }
+            Keyword::Workdir => vec![Resource::Cwd],
+            Keyword::User => vec![Resource::User],
+            Keyword::Copy | Keyword::Add => {
+                let mut provided = Vec::new();
+                if instruction.flag("from").is_none() {
+                    provided.push(Resource::ContextFiles);
+                }
+                let dest = instruction.words().last().map(|w| instruction.text(*w));
+                match (dest, self.workdir_before(instruction)) {
+                    (Some(dest), Some(dir)) if !dest.contains('$') => {
+                        provided.push(Resource::Path(join(dir, dest)))
+                    }
+                    _ => provided.push(Resource::Anything),
+                }
+                provided
+            }
+            Keyword::Expose
+            | Keyword::Label
+            | Keyword::Cmd
+            | Keyword::Entrypoint
+            | Keyword::Healthcheck
+            | Keyword::Stopsignal
+            | Keyword::Maintainer
+            | Keyword::Onbuild => Vec::new(),
+            _ => vec![Resource::Anything],
+        }
     }
 
     /// The environment at the end of a stage.

@@ -204,3 +204,32 @@ fn nested_scripts_update_lists_too() {
         },
     );
 }
+
+#[test]
+fn instructions_provide_what_later_steps_may_need() {
+    let text = "FROM node:20-slim\nWORKDIR /app\nENV NODE_ENV=production\nCOPY . .\nEXPOSE 3000\n\
+RUN corepack enable\nRUN yarn install\n";
+    model_of(text, |c| {
+        let stage = &c.stages[0];
+        let provides: Vec<Vec<Resource>> = stage
+            .instructions
+            .iter()
+            .map(|i| c.model.provides(i))
+            .collect();
+        assert_eq!(provides[0], [Resource::Cwd]);
+        assert_eq!(provides[1], [Resource::Var("NODE_ENV".into())]);
+        assert_eq!(
+            provides[2],
+            [Resource::ContextFiles, Resource::Path("/app".into())]
+        );
+        assert!(provides[3].is_empty(), "EXPOSE provides nothing");
+        let yarn = &c.model.runs[1].commands[0];
+        assert!(yarn.needs.contains(&Resource::Tool("yarn".into())));
+        // The install may not move before the ENV, the copy or corepack,
+        // but may before the EXPOSE.
+        assert!(!can_precede(&yarn.needs, &provides[1]));
+        assert!(!can_precede(&yarn.needs, &provides[2]));
+        assert!(can_precede(&yarn.needs, &provides[3]));
+        assert!(!can_precede(&yarn.needs, &provides[4]));
+    });
+}
