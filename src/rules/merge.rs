@@ -6,6 +6,7 @@
 use super::run::{self, RunView};
 use super::{Checker, Rule, packages};
 use crate::fix::{Applicability, Diagnostic, Fix};
+use crate::semantic::{Resource, can_precede};
 use crate::transforms::Manager;
 
 pub static INSTALL_RUNS: Rule = Rule {
@@ -152,6 +153,24 @@ pub(super) fn merge_group(checker: &Checker<'_>, group: &[usize]) -> Option<Vec<
         .collect()
 }
 
+/// Merging RUN `b` into RUN `a` keeps what `b` means: within one shell the
+/// working directory (`cd`) and exported variables of `a` carry over to
+/// `b`, so `b` may need none of them (the model's dependency check).
+fn merge_keeps_meaning(checker: &Checker<'_>, a: &RunView<'_>, b: &RunView<'_>) -> bool {
+    let index = |v: &RunView<'_>| checker.runs.iter().position(|r| std::ptr::eq(r, v));
+    let (Some(b_index), Some(script)) = (index(b), a.script()) else {
+        return false;
+    };
+    let shell_state =
+        crate::semantic::commands::script_shell_state(script, a.instruction.logical.as_str());
+    let needs: Vec<Resource> = checker.model.runs[b_index]
+        .commands
+        .iter()
+        .flat_map(|c| c.needs.iter().cloned())
+        .collect();
+    can_precede(&needs, &shell_state)
+}
+
 fn check_install_runs(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
     for (a, b) in pairs(checker) {
         let Some(manager) = shared_group(checker, a, b) else {
@@ -183,6 +202,9 @@ fn check_install_runs(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
 fn check_consecutive_runs(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
     for (a, b) in pairs(checker) {
         if !checker.is_final_stage(a.stage) || shared_group(checker, a, b).is_some() {
+            continue;
+        }
+        if !merge_keeps_meaning(checker, a, b) {
             continue;
         }
         let Some(edit) = run::merge_runs(checker.document, a, b) else {

@@ -76,6 +76,8 @@ pub enum Resource {
     AnyVar,
     /// The user steps run as (`USER`).
     User,
+    /// Some variable, set in the shell: affects every need of a variable.
+    AnyVarSet,
     /// A program on the PATH (`yarn` after `corepack enable`).
     Tool(String),
     /// Unknown effects: conflicts with every need.
@@ -95,7 +97,8 @@ impl Resource {
                 a == b || a.starts_with(&format!("{b}/")) || b.starts_with(&format!("{a}/"))
             }
             (Resource::Cwd, Resource::Cwd) | (Resource::User, Resource::User) => true,
-            (Resource::AnyVar, Resource::Var(_)) => true,
+            (Resource::AnyVar, Resource::Var(_) | Resource::AnyVarSet) => true,
+            (Resource::Var(_), Resource::AnyVarSet) => true,
             (Resource::Var(a), Resource::Var(b)) | (Resource::Tool(a), Resource::Tool(b)) => a == b,
             _ => false,
         }
@@ -129,6 +132,56 @@ pub fn can_precede(needs: &[Resource], provides: &[Resource]) -> bool {
     !needs
         .iter()
         .any(|n| provides.iter().any(|p| n.affected_by(p)))
+}
+
+/// What a command leaves in the shell for the commands after it in the same
+/// RUN, and only there: the working directory (`cd`), variables (`export`,
+/// a bare assignment) and shell state the model does not follow (`set`,
+/// `source`, `eval` …). Merging RUNs carries it into the next one.
+pub fn shell_state(command: &SimpleCommand) -> Vec<Resource> {
+    let Some(program) = command.words.first().and_then(|w| w.literal.as_deref()) else {
+        return if command.words.is_empty() {
+            // `FOO=bar` alone sets a shell variable.
+            vec![Resource::AnyVarSet]
+        } else {
+            vec![Resource::Anything]
+        };
+    };
+    match program {
+        "cd" | "pushd" | "popd" => vec![Resource::Cwd],
+        "export" | "declare" | "typeset" | "readonly" | "local" | "unset" => {
+            vec![Resource::AnyVarSet]
+        }
+        "set" | "source" | "." | "eval" | "umask" | "shopt" | "alias" | "trap" | "ulimit"
+        | "exec" => vec![Resource::Anything],
+        _ => Vec::new(),
+    }
+}
+
+/// [`shell_state`] of a whole script, also for what the shell view does not
+/// list as simple commands: declarations (`export A=1`) and bare
+/// assignments, found in the text of each statement.
+pub fn script_shell_state(script: &crate::syntax::shell::Script, text: &str) -> Vec<Resource> {
+    let mut state: Vec<Resource> = script.commands.iter().flat_map(shell_state).collect();
+    for statement in &script.statements {
+        let statement = statement.slice(text).trim_start();
+        let first = statement.split_whitespace().next().unwrap_or_default();
+        let assignment = first.split_once('=').is_some_and(|(name, _)| {
+            !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        });
+        let declares =
+            ["export", "declare", "typeset", "readonly", "local", "unset"].contains(&first);
+        let contains_declaration = statement
+            .split(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | '{'))
+            .any(|w| ["export", "declare", "typeset", "readonly", "local", "unset"].contains(&w));
+        if declares || contains_declaration || (assignment && !statement.contains(' ')) {
+            state.push(Resource::AnyVarSet);
+        }
+    }
+    if script.has_errors {
+        state.push(Resource::Anything);
+    }
+    state
 }
 
 /// Classifies one top-level command.

@@ -233,3 +233,26 @@ RUN corepack enable\nRUN yarn install\n";
         assert!(!can_precede(&yarn.needs, &provides[4]));
     });
 }
+
+#[test]
+fn shell_state_carries_only_within_a_run() {
+    model_of("FROM debian\nRUN make install\n", |c| {
+        let script = c.runs[0].script().unwrap();
+        let whole = commands::script_shell_state(script, c.runs[0].instruction.logical.as_str());
+        assert!(whole.is_empty(), "{whole:?}");
+    });
+    model_of(
+        "FROM debian\nRUN cd /opt && export A=1 && B=2 && make && set -e\n",
+        |c| {
+            let script = c.runs[0].script().unwrap();
+            let state: Vec<Vec<Resource>> =
+                script.commands.iter().map(commands::shell_state).collect();
+            assert_eq!(state[0], [Resource::Cwd]);
+            let whole =
+                commands::script_shell_state(script, c.runs[0].instruction.logical.as_str());
+            assert!(whole.contains(&Resource::AnyVarSet), "{whole:?}");
+            assert!(state.iter().any(|s| s.is_empty()), "make leaves nothing");
+            assert_eq!(state.last().unwrap(), &[Resource::Anything]);
+        },
+    );
+}
