@@ -346,6 +346,23 @@ fn redundant_removals(
         if !redundant || script.statements.get(k) != Some(&command.range) {
             continue;
         }
+        // An update that a later RUN installs from is not redundant there:
+        // deleting it would leave that install without lists.
+        let run = checker
+            .runs
+            .iter()
+            .position(|v| std::ptr::eq(v, view))
+            .expect("a RUN of the checker");
+        let is_update = packages::is_update(manager, command);
+        if is_update
+            && checker
+                .model
+                .lists_consumers(run, &manager.name.value)
+                .iter()
+                .any(|u| u.run != run)
+        {
+            continue;
+        }
         if let Some(edit) = run::remove_statement(checker.document, view.instruction, script, k) {
             edits.push(edit);
         }

@@ -227,13 +227,23 @@ pub fn classify(managers: &PackageManagers, command: &SimpleCommand, index: usiz
                     None => provides.push(Resource::Package("$".to_owned())),
                 }
             }
+            // `apk add --no-cache` (or `--update`) fetches its own index.
+            let fetches_own = name == "apk"
+                && flags
+                    .iter()
+                    .any(|f| matches!(f.as_str(), "--no-cache" | "--update" | "-U"));
+            let needs = if fetches_own {
+                Vec::new()
+            } else {
+                vec![Resource::Lists(name.clone())]
+            };
             return facts(
                 Action::PackageInstall {
-                    manager: name.clone(),
+                    manager: name,
                     packages: names,
                     flags,
                 },
-                vec![Resource::Lists(name)],
+                needs,
                 provides,
             );
         }

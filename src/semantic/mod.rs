@@ -460,7 +460,9 @@ fn lists_uses(stages: &[StageFacts], runs: &[RunFacts]) -> Vec<ListsUse> {
                     Action::Cleanup { manager } => {
                         state.insert(manager.clone(), None);
                     }
-                    Action::PackageInstall { manager, .. } => {
+                    Action::PackageInstall { manager, .. }
+                        if command.needs.contains(&Resource::Lists(manager.clone())) =>
+                    {
                         let from = match state.get(manager).copied().flatten() {
                             Some(s) if s == r => ListsFrom::ThisRun,
                             Some(s) => ListsFrom::Run(s),
