@@ -160,35 +160,26 @@ fn last_command<'c>(
 /// What the single stage looks like around its build step.
 struct Shape<'a> {
     build: &'a Instruction,
-    /// The working folder the image starts with (`/go` in golang images).
-    origin: String,
-    /// The working folder when the build runs.
+    /// The working folder when the build runs (from the model).
     workdir: String,
+    /// False when a WORKDIR uses a variable the model cannot resolve.
+    workdir_known: bool,
     /// Instructions before the build the running container depends on.
     before: Vec<&'a Instruction>,
 }
 
+/// `dir/path`, the model's one meaning of a path in a folder.
 fn join_path(dir: &str, path: &str) -> String {
-    if path.starts_with('/') {
-        return path.to_owned();
-    }
-    match path.trim_start_matches("./") {
-        "" | "." => dir.to_owned(),
-        rest => format!("{}/{}", dir.trim_end_matches('/'), rest),
-    }
+    crate::semantic::join(dir, path)
 }
 
-fn shape<'a>(stage: &Stage<'a>, build: &'a Instruction, default_workdir: &str) -> Shape<'a> {
-    let mut workdir = default_workdir.to_owned();
+fn shape<'a>(checker: &Checker<'_>, stage: &Stage<'a>, build: &'a Instruction) -> Shape<'a> {
     let mut before = Vec::new();
     for instruction in stage
         .instructions
         .iter()
         .take_while(|i| i.range.start < build.range.start)
     {
-        if instruction.keyword() == Keyword::Workdir {
-            workdir = join_path(&workdir, instruction.args_text().trim_end_matches('/'));
-        }
         if matches!(
             instruction.keyword(),
             Keyword::Workdir
@@ -207,10 +198,11 @@ fn shape<'a>(stage: &Stage<'a>, build: &'a Instruction, default_workdir: &str) -
             before.push(*instruction);
         }
     }
+    let workdir = checker.model.workdir_before(build).map(str::to_owned);
     Shape {
         build,
-        origin: default_workdir.to_owned(),
-        workdir,
+        workdir_known: workdir.is_some(),
+        workdir: workdir.unwrap_or_else(|| "/".to_owned()),
         before,
     }
 }
@@ -225,13 +217,17 @@ fn obstacle(
     nonroot: bool,
 ) -> Option<String> {
     let build = shape.build;
-    let mut workdir = shape.origin.clone();
+    if !shape.workdir_known {
+        return Some("a WORKDIR uses a variable that cannot be resolved".to_owned());
+    }
     for instruction in &stage.instructions {
         let command = instruction.effective();
         let after = instruction.range.start > build.range.start;
-        if command.keyword == Keyword::Workdir {
-            workdir = join_path(&workdir, instruction.args_text().trim_end_matches('/'));
-        }
+        let workdir = checker
+            .model
+            .workdir_before(instruction)
+            .unwrap_or("/")
+            .to_owned();
         let why = match command.keyword {
             Keyword::Run | Keyword::Copy | Keyword::Add if after => Some(format!(
                 "a {} after the build needs the build stage",
@@ -737,13 +733,19 @@ fn check_python(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnost
         return;
     }
     // The app folder: the final WORKDIR, which every COPY must write into.
-    let mut workdir = "/".to_owned();
+    let Some(workdir) = checker.model.env_at_end(stage.index).workdir.clone() else {
+        out.push(report(
+            install,
+            command,
+            what,
+            "a WORKDIR uses a variable that cannot be resolved",
+        ));
+        return;
+    };
     for instruction in &stage.instructions {
         match instruction.keyword() {
-            Keyword::Workdir => {
-                workdir = join_path(&workdir, instruction.args_text().trim_end_matches('/'))
-            }
             Keyword::Copy | Keyword::Add => {
+                let workdir = checker.model.workdir_before(instruction).unwrap_or("/");
                 let words = instruction.words();
                 let dest = words
                     .last()
@@ -921,7 +923,7 @@ fn check_rust(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnostic
         return;
     };
     let build = view.instruction;
-    let shape = shape(stage, build, "/");
+    let shape = shape(checker, stage, build);
     let literals: Vec<&str> = run::effective_words(command)
         .iter()
         .filter_map(|w| w.literal.as_deref())

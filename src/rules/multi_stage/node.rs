@@ -18,7 +18,7 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
         return;
     };
     let build = view.instruction;
-    let shape = shape(stage, build, "/");
+    let shape = shape(checker, stage, build);
     if let Some(why) = obstacle(checker, stage, &shape, true, true) {
         out.push(report(build, command, what, &why));
         return;
