@@ -751,7 +751,7 @@ fn check_python(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnost
                     .last()
                     .map(|w| instruction.text(*w))
                     .unwrap_or_default();
-                let dest = join_path(&workdir, dest);
+                let dest = join_path(workdir, dest);
                 if !(dest == workdir || dest.starts_with(&format!("{workdir}/")))
                     || instruction.flag("from").is_some()
                 {
