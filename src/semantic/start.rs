@@ -78,11 +78,11 @@ impl Start {
         }
     }
 
-    /// The programs the container runs (the ENTRYPOINT's, or the CMD's
-    /// without one) and checks its health with.
+    /// The first words of ENTRYPOINT, CMD and HEALTHCHECK: the programs the
+    /// container may run (a CMD after a wrapper ENTRYPOINT such as `tini`
+    /// is one) and checks its health with.
     pub fn programs(&self) -> Vec<String> {
-        let runs = self.entrypoint.as_ref().or(self.cmd.as_ref());
-        [runs, self.healthcheck.as_ref()]
+        [&self.entrypoint, &self.cmd, &self.healthcheck]
             .into_iter()
             .flatten()
             .filter_map(|c| c.program().map(str::to_owned))

@@ -169,7 +169,7 @@ HEALTHCHECK --interval=5s CMD curl -f http://localhost/ || exit 1\n";
         assert_eq!(start.words(), ["node", "server.js"]);
         assert_eq!(start.workdir.as_deref(), Some("/app"));
         assert_eq!(start.needs_shell(), Some("a shell-form HEALTHCHECK"));
-        assert_eq!(start.programs(), ["node", "curl"]);
+        assert_eq!(start.programs(), ["node", "server.js", "curl"]);
     });
     model_of(
         "FROM node:20\nCMD node server.js\nENTRYPOINT [\"tini\", \"--\"]\n",

@@ -220,6 +220,10 @@ fn obstacle(
     if !shape.workdir_known {
         return Some("a WORKDIR uses a variable that cannot be resolved".to_owned());
     }
+    // The start closure, parsed once by the model.
+    if !shell && let Some(why) = checker.model.stages[stage.index].start.needs_shell() {
+        return Some(format!("{why} needs a shell"));
+    }
     for instruction in &stage.instructions {
         let command = instruction.effective();
         let after = instruction.range.start > build.range.start;
@@ -252,16 +256,6 @@ fn obstacle(
                         command.keyword
                     )
                 }),
-            Keyword::Cmd | Keyword::Entrypoint if !shell && !command.is_exec_form() => {
-                Some("a shell-form CMD or ENTRYPOINT needs a shell".to_owned())
-            }
-            Keyword::Healthcheck
-                if !shell
-                    && !instruction.args_text().eq_ignore_ascii_case("none")
-                    && !instruction.args_text().contains('[') =>
-            {
-                Some("a shell-form HEALTHCHECK needs a shell".to_owned())
-            }
             // As root (the runtime image has no unprivileged user) the
             // program can write to its volume as before.
             Keyword::Volume if nonroot => Some(
