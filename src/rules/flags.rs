@@ -68,6 +68,8 @@ RUN apt-get install --no-install-recommends -y python3
 Unsafe: the application may rely on a recommended package (for example
 `ca-certificates` recommended by `curl`). Apply it with `--unsafe-fixes` and
 check that the image still works, or add the missing package by name.
+Not offered in a stage whose files there never reach the final image (a
+builder of which only build output is copied): it would change nothing.
 "#,
     check: |checker, out| check(checker, &NO_INSTALL_RECOMMENDS, Applicability::Unsafe, out),
 };
@@ -100,7 +102,9 @@ RUN apk add --no-cache curl
 Safe: the same packages are installed. A cache mount over `/var/cache/apk`
 means the cache is wanted, and there is no finding. The redundant commands
 are removed only from a plain `&&` chain, and never when a comment sits
-between them.
+between them, and `apk update` stays when a later RUN installs from its index.
+Not offered in a stage whose files there never reach the final image (a
+builder of which only build output is copied): it would change nothing.
 "#,
     check: |checker, out| check(checker, &APK_NO_CACHE, Applicability::Safe, out),
 };
@@ -130,6 +134,8 @@ RUN pip install --no-cache-dir -r requirements.txt
 
 ## Fix safety
 Safe: the same packages are installed.
+Not offered in a stage whose files there never reach the final image (a
+builder of which only build output is copied): it would change nothing.
 "#,
     check: |checker, out| check(checker, &PIP_NO_CACHE_DIR, Applicability::Safe, out),
 };
@@ -157,6 +163,8 @@ RUN gem install --no-document bundler
 
 ## Fix safety
 Safe: the gems are the same; only their generated documentation is skipped.
+Not offered in a stage whose files there never reach the final image (a
+builder of which only build output is copied): it would change nothing.
 "#,
     check: |checker, out| check(checker, &GEM_NO_DOCUMENT, Applicability::Safe, out),
 };

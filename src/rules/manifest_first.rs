@@ -50,12 +50,21 @@ COPY . .
 Unsafe by default: an install hook (npm `postinstall`, a setup script) may
 read source files that are not there yet. Safe where the install cannot read
 anything but the manifests: `go mod download`, `npm ci --ignore-scripts`.
+
+The install never moves past a step it needs (the semantic model's
+dependency check): system package installs and `corepack enable` before it,
+in its own RUN or in RUNs between the copy and it, move up with it as RUNs
+of their own (a native module still finds its compiler); steps that provide
+nothing it needs (`EXPOSE`, `LABEL`, `echo`) stay where they are.
 It is only reported when the context cannot be read (except npm, which gets
 `COPY package*.json` as an unsafe fix), when the install runs in another
-folder than the copy, when an instruction between the copy and the install
-could change it, when `package.json` has lifecycle scripts, or when a
-requirements file names local paths. A manifest that is not in the context
-is never named.
+folder than the copy, when an instruction or command between the copy and
+the install could change it (an ENV, ARG, USER, WORKDIR, an unknown
+command, `cd`), when an ENV names a file only the source copy provides
+(`PIP_CONFIG_FILE=/app/pip.conf`), when a download step would run before a
+package install it may need, when `package.json` has lifecycle scripts, or
+when a requirements file names local paths. A manifest that is not in the
+context is never named.
 "#,
     check,
 };

@@ -78,8 +78,10 @@ RUN useradd app && \
 ## Fix safety
 Unsafe: `RUN cd /x` followed by `RUN make` does not mean the same as
 `RUN cd /x && make` (the working directory, exported variables and shell
-options carry over within one RUN), and merging changes which steps the
-build cache reuses. Builder stages are never touched.
+options carry over within one RUN), so a RUN is never merged into one that
+leaves a `cd`, an exported variable or shell options (`set`, `source`) for
+it; merging also changes which steps the build cache reuses. Builder stages
+are never touched.
 "#,
     check: check_consecutive_runs,
 };
