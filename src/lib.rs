@@ -12,6 +12,7 @@ pub mod fix;
 pub mod images;
 pub mod manifests;
 pub mod rules;
+pub mod semantic;
 pub mod settings;
 pub mod syntax;
 pub mod transforms;

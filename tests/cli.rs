@@ -97,7 +97,7 @@ fn diff_applies_with_git_apply_and_patch() {
         ),
         (
             "svc/Containerfile",
-            "FROM debian:bookworm-slim\nRUN apt-get install -y --no-install-recommends make",
+            "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends make",
         ),
     ]);
     let out = dockslim()
@@ -149,7 +149,7 @@ fn diff_applies_with_git_apply_and_patch() {
         );
         assert_eq!(
             read(copy.path().join("svc/Containerfile")),
-            "FROM debian:bookworm-slim\nRUN apt-get install -y --no-install-recommends make && rm -rf /var/lib/apt/lists/*",
+            "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends make && rm -rf /var/lib/apt/lists/*",
             "{tool}"
         );
     }
@@ -252,7 +252,7 @@ fn write_keeps_crlf_and_missing_final_newline() {
         ("a.Dockerfile", crlf),
         (
             "b.dockerfile",
-            "FROM debian:bookworm-slim\nRUN apt-get install -y --no-install-recommends x",
+            "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends x",
         ),
     ]);
     dockslim()
@@ -266,7 +266,7 @@ fn write_keeps_crlf_and_missing_final_newline() {
     );
     assert_eq!(
         read(dir.path().join("b.dockerfile")),
-        "FROM debian:bookworm-slim\nRUN apt-get install -y --no-install-recommends x && rm -rf /var/lib/apt/lists/*"
+        "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends x && rm -rf /var/lib/apt/lists/*"
     );
 }
 

@@ -1,5 +1,5 @@
 FROM debian:bookworm AS build
-RUN apt-get update && apt-get install -y gcc && rm -rf /var/lib/apt/lists/*
+RUN apt-get update && apt-get install -y gcc
 RUN gcc --version
 
 FROM debian:bookworm-slim

@@ -3,7 +3,7 @@ ENV VIRTUAL_ENV=/opt/venv PATH=/opt/venv/bin:$PATH
 RUN python -m venv /opt/venv
 WORKDIR /app
 COPY requirements.txt ./
-RUN pip install --no-cache-dir -r requirements.txt
+RUN pip install -r requirements.txt
 COPY . .
 RUN : > /tmp/packages \
     && { find /opt/venv -type f -name '*.so*' -exec ldd {} + > /tmp/ldd.txt 2>/dev/null || true; } \

@@ -1,5 +1,5 @@
 FROM python:3.11 AS build
-RUN apt-get update && apt-get install -y --no-install-recommends build-essential libpq-dev && rm -rf /var/lib/apt/lists/*
+RUN apt-get update && apt-get install -y --no-install-recommends build-essential libpq-dev
 COPY requirements.txt .
 RUN pip wheel --wheel-dir /wheels -r requirements.txt
 

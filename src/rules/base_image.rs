@@ -7,7 +7,7 @@ use super::{Checker, Rule, packages};
 use crate::fix::{Applicability, Diagnostic, Edit, Fix};
 use crate::images::{Condition, Entry, Role, Safety};
 use crate::syntax::shell::SimpleCommand;
-use crate::syntax::{Body, ImageRef, Instruction, Item, Keyword, Stage, TextRange};
+use crate::syntax::{ImageRef, Instruction, Item, Keyword, Stage, TextRange};
 
 pub static RULE: Rule = Rule {
     code: "DS401",
@@ -166,36 +166,13 @@ fn stage_facts(checker: &Checker<'_>, index: usize, stage: &Stage<'_>) -> StageF
     }) {
         facts.compiles.get_or_insert(package.clone());
     }
-    // What the container runs: CMD, ENTRYPOINT and HEALTHCHECK programs.
-    for instruction in &stage.instructions {
-        let command = instruction.effective();
-        let program = match (&command.body, command.keyword) {
-            (Body::Exec(args), Keyword::Cmd | Keyword::Entrypoint) => {
-                args.first().map(|a| a.value.clone())
-            }
-            (Body::Plain, Keyword::Cmd | Keyword::Entrypoint) => instruction
-                .args_text()
-                .split_whitespace()
-                .next()
-                .map(str::to_owned),
-            (_, Keyword::Healthcheck) => {
-                let text = instruction.args_text();
-                let rest = text
-                    .split_once(char::is_whitespace)
-                    .map_or("", |(_, r)| r)
-                    .trim_start();
-                match rest.strip_prefix('[') {
-                    Some(exec) => exec.split('"').nth(1).map(str::to_owned),
-                    None => rest.split_whitespace().next().map(str::to_owned),
-                }
-            }
-            _ => None,
-        };
-        if let Some(program) = program {
-            facts
-                .commands
-                .push(program.rsplit('/').next().unwrap_or(&program).to_owned());
-        }
+    // What the container runs and checks its health with: the model's
+    // start closure.
+    let start = &checker.model.stages[index].start;
+    for program in start.programs() {
+        facts
+            .commands
+            .push(program.rsplit('/').next().unwrap_or(&program).to_owned());
     }
     if stage
         .instructions
@@ -204,27 +181,8 @@ fn stage_facts(checker: &Checker<'_>, index: usize, stage: &Stage<'_>) -> StageF
     {
         facts.needs_shell = Some("a RUN instruction");
     }
-    for instruction in &stage.instructions {
-        let command = instruction.effective();
-        let shell_form = !command.is_exec_form() && !command.args.is_empty();
-        match command.keyword {
-            Keyword::Cmd | Keyword::Entrypoint if shell_form => {
-                facts
-                    .needs_shell
-                    .get_or_insert("a shell-form CMD or ENTRYPOINT");
-            }
-            Keyword::Healthcheck if !instruction.args_text().eq_ignore_ascii_case("none") => {
-                let exec = instruction
-                    .args_text()
-                    .split_whitespace()
-                    .nth(1)
-                    .is_some_and(|w| w.starts_with('['));
-                if !exec {
-                    facts.needs_shell.get_or_insert("a shell-form HEALTHCHECK");
-                }
-            }
-            _ => {}
-        }
+    if let Some(why) = start.needs_shell() {
+        facts.needs_shell.get_or_insert(why);
     }
     facts.lacks_tool = facts
         .commands
@@ -395,7 +353,10 @@ fn uses_of(source: &str, name: &str) -> usize {
 
 fn check(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
     let table = &checker.settings.images;
-    if super::multi_stage::will_split(checker) {
+    // DS301 decides the stage layout first (pipeline order): a stage it
+    // offers to split becomes a builder, which keeps its image. The split
+    // is unsafe like this fix, so whenever this fix could apply, so does it.
+    if super::offered_fix(out, &super::multi_stage::RULE).is_some() {
         return;
     }
     let mut aliases: Vec<String> = Vec::new();

@@ -7,7 +7,8 @@
 use super::run::{self, RunForm};
 use super::{Checker, Rule, merge, packages};
 use crate::fix::{Applicability, Diagnostic, Fix};
-use crate::transforms::Manager;
+use crate::semantic::{Action, ListsFrom};
+use crate::transforms::{Cleanup, Manager};
 
 pub static APT_LISTS: Rule = Rule {
     code: "DS101",
@@ -41,12 +42,17 @@ RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*
 Multi-line RUNs keep their continuation style and indentation.
 
 ## Fix safety
-Safe: the installed packages are the same. It is unsafe when a later RUN of
-the same stage (or of a stage built on it) runs `apt-get install` without its
-own `apt-get update`, since that RUN relies on the lists. The cleanup goes
-after the last statement with `&&`, which keeps the RUN's exit status
-whatever comes before (`||`, `;`, pipes, `if`, subshells). In a heredoc, or
-shell text that does not parse cleanly, dockslim only reports.
+Safe: the installed packages are the same. When a later RUN of the same
+stage (or of a stage built on it) installs from these lists without its own
+`apt-get update`, the fix also puts `apt-get update &&` in front of that
+RUN, and is unsafe (that RUN's text, and so its cache, changes). A RUN that
+installs from lists an earlier RUN downloaded gets no cleanup: the lists
+live in that earlier layer, and deleting them later saves nothing (it is
+reported when the update is in the Dockerfile). Neither is a stage whose
+files never reach the final image. The cleanup goes after the last
+statement with `&&`, which keeps the RUN's exit status whatever comes
+before (`||`, `;`, pipes, `if`, subshells). In a heredoc, or shell text
+that does not parse cleanly, dockslim only reports.
 "#,
     check: |checker, out| check(checker, &APT_LISTS, out),
 };
@@ -116,45 +122,112 @@ it is not in the layer, and there is no finding.
     check: |checker, out| check(checker, &JS_CACHE, out),
 };
 
-/// DS102 merges this RUN with a neighbour in this round: the cleanup goes
-/// to the merged RUN in the next round. A RUN that stays on its own ships
-/// its lists in its own layer, so it gets its own finding.
-fn merges_first(checker: &Checker<'_>, i: usize, manager: &Manager) -> bool {
-    let runs = &checker.runs;
-    (i > 0 && merge::will_merge(checker, &runs[i - 1], &runs[i], manager))
-        || (i + 1 < runs.len() && merge::will_merge(checker, &runs[i], &runs[i + 1], manager))
+/// How a cleanup of RUN `i` would take effect, worked out from the
+/// model's package lists and install groups.
+enum Plan {
+    /// Append the cleanup to RUN `at` (after merging `merge` into one RUN),
+    /// and give each later RUN in `refresh` its own list update.
+    Apply {
+        at: usize,
+        merge: Vec<crate::fix::Edit>,
+        refresh: Vec<usize>,
+        stuck: Option<&'static str>,
+    },
+    /// Nothing to offer, with the reason to report (or none: silent).
+    Skip(Option<String>),
 }
 
-/// A later RUN that can see this stage's files installs with `manager`
-/// without refreshing its lists first.
-fn later_install_relies_on_lists(checker: &Checker<'_>, i: usize, manager: &Manager) -> bool {
-    let view = &checker.runs[i];
-    let name = checker.stages[view.stage]
-        .name()
-        .map(str::to_ascii_lowercase);
-    let inherits = |stage: usize| {
-        stage == view.stage
-            || name.as_deref().is_some_and(|n| {
-                checker.stages[stage]
-                    .image()
-                    .is_some_and(|img| img.text.eq_ignore_ascii_case(n))
-            })
+fn plan(checker: &Checker<'_>, i: usize, manager: &Manager, cleanup: &Cleanup) -> Plan {
+    let model = &checker.model;
+    let group = merge::install_group(checker, i, manager);
+    let merged = if group.len() > 1 {
+        merge::merge_group(checker, &group)
+    } else {
+        None
     };
-    checker.runs[i + 1..]
-        .iter()
-        .filter(|later| inherits(later.stage))
-        .filter_map(|later| later.script())
-        .any(|script| {
-            for command in &script.commands {
-                if packages::is_update(manager, command) {
-                    return false;
-                }
-                if packages::install(manager, command).is_some() {
-                    return true;
-                }
+    let members: Vec<usize> = if merged.is_some() {
+        group.clone()
+    } else {
+        vec![i]
+    };
+    let last = *members.last().expect("a group has a RUN");
+    if merged.is_some() {
+        // One finding for the group, on its last install.
+        let installs_later = members.iter().any(|&r| {
+            r > i
+                && model
+                    .lists
+                    .iter()
+                    .any(|u| u.run == r && u.manager == manager.name.value)
+        });
+        let cleaned = members.iter().any(|&r| {
+            checker.runs[r].script().is_some_and(|s| {
+                s.commands.iter().any(|c| {
+                    cleanup
+                        .done_by
+                        .iter()
+                        .any(|p| packages::pattern_matches(p, c))
+                })
+            })
+        });
+        // A cleanup already in the group takes effect once DS102 merges it.
+        if installs_later || cleaned {
+            return Plan::Skip(None);
+        }
+    }
+    if !cleanup.breaks_later_installs {
+        return Plan::Apply {
+            at: last,
+            merge: merged.unwrap_or_default(),
+            refresh: Vec::new(),
+            stuck: None,
+        };
+    }
+    // The lists: the cleanup only shrinks the image in the layer that
+    // downloaded them.
+    let refreshes_here = members.iter().any(|&r| {
+        model.runs[r].commands.iter().any(
+            |c| matches!(&c.action, Action::ListsUpdate { manager: m } if *m == manager.name.value),
+        )
+    });
+    if !refreshes_here {
+        let from = model
+            .lists
+            .iter()
+            .find(|u| u.run == i && u.manager == manager.name.value)
+            .map(|u| u.from);
+        return Plan::Skip(match from {
+            Some(ListsFrom::Run(r)) => Some(format!(
+                "the lists come from the update on line {}, in an earlier layer, where a cleanup here cannot remove them: the update belongs in this RUN",
+                checker.runs[r].instruction.start_line
+            )),
+            _ => None,
+        });
+    }
+    // Later RUNs that install from these lists need their own update.
+    let mut refresh = Vec::new();
+    let mut stuck = None;
+    for r in &members {
+        for consumer in model.lists_consumers(*r, &manager.name.value) {
+            if members.contains(&consumer.run) || refresh.contains(&consumer.run) {
+                continue;
             }
-            false
-        })
+            let later = &checker.runs[consumer.run];
+            if later.editable().is_some_and(|s| s.is_simple_chain()) {
+                refresh.push(consumer.run);
+            } else {
+                stuck = Some(
+                    "a later RUN installs from these lists and cannot be given its own update",
+                );
+            }
+        }
+    }
+    Plan::Apply {
+        at: last,
+        merge: merged.unwrap_or_default(),
+        refresh,
+        stuck,
+    }
 }
 
 fn check(checker: &Checker<'_>, rule: &'static Rule, out: &mut Vec<Diagnostic>) {
@@ -171,6 +244,12 @@ fn check(checker: &Checker<'_>, rule: &'static Rule, out: &mut Vec<Diagnostic>) 
                 continue;
             };
             if cleanup.final_stage_only && !checker.is_final_stage(view.stage) {
+                continue;
+            }
+            // No fix without an effect: caches of a stage whose files never
+            // reach the final image cost nothing.
+            let paths: Vec<&str> = manager.cache_dirs.iter().map(String::as_str).collect();
+            if !paths.is_empty() && !checker.model.ships_any(view.stage, &paths) {
                 continue;
             }
             let Some(install) = script
@@ -191,9 +270,6 @@ fn check(checker: &Checker<'_>, rule: &'static Rule, out: &mut Vec<Diagnostic>) 
             if cleaned(&script.commands) || view.has_cache_mount(&manager.cache_dirs) {
                 continue;
             }
-            if merges_first(checker, i, manager) {
-                continue;
-            }
             let program = packages::install(manager, install)
                 .map(|m| {
                     let sub = m.subcommand_name().unwrap_or_default();
@@ -212,15 +288,33 @@ fn check(checker: &Checker<'_>, rule: &'static Rule, out: &mut Vec<Diagnostic>) 
                     cleanup.command.value
                 ),
             );
-            let Some(edit) = view.editable().and_then(|script| {
+            let (at, merge, refresh, stuck) = match plan(checker, i, manager, cleanup) {
+                Plan::Skip(None) => continue,
+                Plan::Skip(Some(why)) => {
+                    diagnostic.message = format!(
+                        "`{}` in a RUN that does not refresh its lists: {why}",
+                        program.trim()
+                    );
+                    out.push(diagnostic.with_fix(Fix::display_only()));
+                    continue;
+                }
+                Plan::Apply {
+                    at,
+                    merge,
+                    refresh,
+                    stuck,
+                } => (at, merge, refresh, stuck),
+            };
+            let target = &checker.runs[at];
+            let Some(edit) = target.editable().and_then(|script| {
                 run::append_to_chain(
                     checker.document,
-                    view.instruction,
+                    target.instruction,
                     script,
                     &cleanup.command.value,
                 )
             }) else {
-                let why = match view.form {
+                let why = match target.form {
                     RunForm::Heredoc(_) => "the script is a heredoc",
                     _ => "the shell text does not parse cleanly or ends in `&`",
                 };
@@ -230,14 +324,45 @@ fn check(checker: &Checker<'_>, rule: &'static Rule, out: &mut Vec<Diagnostic>) 
                 out.push(diagnostic.with_fix(Fix::display_only()));
                 continue;
             };
-            let mut applicability = Applicability::Safe;
-            if cleanup.breaks_later_installs && later_install_relies_on_lists(checker, i, manager) {
-                applicability = Applicability::Unsafe;
+            if let Some(why) = stuck {
                 diagnostic
                     .message
-                    .push_str(" (a later RUN installs without refreshing the lists: it would need its own update)");
+                    .push_str(&format!(" (not fixed automatically: {why})"));
+                out.push(diagnostic.with_fix(Fix::display_only()));
+                continue;
             }
-            out.push(diagnostic.with_fix(Fix::new(vec![edit], applicability)));
+            let mut edits = merge;
+            edits.push(edit);
+            let mut applicability = Applicability::Safe;
+            if !refresh.is_empty() {
+                // The later installs keep working: each refreshes the lists
+                // itself, which changes their text (and so the cache).
+                applicability = Applicability::Unsafe;
+                let update = manager
+                    .update
+                    .first()
+                    .map(|u| format!("{} {u}", manager.programs[0]))
+                    .unwrap_or_default();
+                for r in &refresh {
+                    let later = &checker.runs[*r];
+                    let script = later.editable().expect("checked in plan");
+                    let first = script.statements[0].start;
+                    let at = later
+                        .instruction
+                        .logical
+                        .to_source(first, crate::syntax::Bias::Right);
+                    edits.push(crate::fix::Edit::insert(at, format!("{update} && ")));
+                }
+                let lines: Vec<String> = refresh
+                    .iter()
+                    .map(|r| checker.runs[*r].instruction.start_line.to_string())
+                    .collect();
+                diagnostic.message.push_str(&format!(
+                    " (the RUN on line {} installs from these lists: it gets its own `{update}`)",
+                    lines.join(", ")
+                ));
+            }
+            out.push(diagnostic.with_fix(Fix::new(edits, applicability)));
         }
     }
 }

@@ -6,7 +6,7 @@
 use super::multi_stage::static_binary;
 use super::{Checker, Rule};
 use crate::fix::{Applicability, Diagnostic, Edit, Fix};
-use crate::syntax::{Body, ImageRef, Instruction, Keyword, Stage, TextRange};
+use crate::syntax::{ImageRef, Instruction, Keyword, Stage, TextRange};
 
 pub static COPY_WHOLE_STAGE: Rule = Rule {
     code: "DS303",
@@ -196,23 +196,20 @@ fn static_artifact(checker: &Checker<'_>, source: &Stage<'_>, last: &Stage<'_>) 
         match command.keyword {
             Keyword::Run | Keyword::Add | Keyword::Onbuild => return None,
             Keyword::Copy if instruction.words().len() != 2 => return None,
-            Keyword::Cmd | Keyword::Entrypoint if !command.is_exec_form() => return None,
-            Keyword::Healthcheck if !instruction.args_text().eq_ignore_ascii_case("none") => {
-                return None;
-            }
             _ => {}
         }
     }
-    let start = last
-        .instructions
-        .iter()
-        .rev()
-        .find_map(|i| match &i.effective().body {
-            Body::Exec(args) if matches!(i.keyword(), Keyword::Entrypoint | Keyword::Cmd) => {
-                args.first().map(|a| a.value.clone())
-            }
-            _ => None,
-        })?;
+    // What the container starts, from the model's start closure: exec form
+    // only, and no shell-form health check.
+    let start = &checker.model.stages[last.index].start;
+    if start.needs_shell().is_some() {
+        return None;
+    }
+    let start = start
+        .entrypoint
+        .as_ref()
+        .or(start.cmd.as_ref())
+        .and_then(|c| c.first.clone())?;
     (start == binary).then_some(binary)
 }
 
@@ -238,8 +235,10 @@ pub(super) fn known_user(image: &ImageRef) -> Option<&'static User> {
 }
 
 fn check_final_stage_root(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
-    // A split in this round gives the runtime stage its user.
-    if super::multi_stage::will_split(checker) {
+    // DS301 decides the stage layout first (pipeline order): when it offers
+    // a split, the runtime stage it writes gets its user. Its fix is unsafe
+    // like this one, so whenever this fix could apply the split does too.
+    if super::offered_fix(out, &super::multi_stage::RULE).is_some() {
         return;
     }
     let Some(last) = checker.stages.last() else {
@@ -347,10 +346,13 @@ fn check_final_stage_root(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
             ),
         )
         .with_fix(Fix::new(
-            vec![Edit::insert(
-                end,
-                format!("{lead}USER {}{newline}", user.user),
-            )],
+            super::run::close_continuation(checker.document, anchor)
+                .into_iter()
+                .chain([Edit::insert(
+                    end,
+                    format!("{lead}USER {}{newline}", user.user),
+                )])
+                .collect(),
             Applicability::Unsafe,
         )),
     );

@@ -68,6 +68,8 @@ RUN apt-get install --no-install-recommends -y python3
 Unsafe: the application may rely on a recommended package (for example
 `ca-certificates` recommended by `curl`). Apply it with `--unsafe-fixes` and
 check that the image still works, or add the missing package by name.
+Not offered in a stage whose files there never reach the final image (a
+builder of which only build output is copied): it would change nothing.
 "#,
     check: |checker, out| check(checker, &NO_INSTALL_RECOMMENDS, Applicability::Unsafe, out),
 };
@@ -100,7 +102,9 @@ RUN apk add --no-cache curl
 Safe: the same packages are installed. A cache mount over `/var/cache/apk`
 means the cache is wanted, and there is no finding. The redundant commands
 are removed only from a plain `&&` chain, and never when a comment sits
-between them.
+between them, and `apk update` stays when a later RUN installs from its index.
+Not offered in a stage whose files there never reach the final image (a
+builder of which only build output is copied): it would change nothing.
 "#,
     check: |checker, out| check(checker, &APK_NO_CACHE, Applicability::Safe, out),
 };
@@ -130,6 +134,8 @@ RUN pip install --no-cache-dir -r requirements.txt
 
 ## Fix safety
 Safe: the same packages are installed.
+Not offered in a stage whose files there never reach the final image (a
+builder of which only build output is copied): it would change nothing.
 "#,
     check: |checker, out| check(checker, &PIP_NO_CACHE_DIR, Applicability::Safe, out),
 };
@@ -157,6 +163,8 @@ RUN gem install --no-document bundler
 
 ## Fix safety
 Safe: the gems are the same; only their generated documentation is skipped.
+Not offered in a stage whose files there never reach the final image (a
+builder of which only build output is copied): it would change nothing.
 "#,
     check: |checker, out| check(checker, &GEM_NO_DOCUMENT, Applicability::Safe, out),
 };
@@ -188,6 +196,20 @@ development dependencies, it fails. Builder stages are not touched.
 "#,
     check: |checker, out| check(checker, &COMPOSER_NO_DEV, Applicability::Unsafe, out),
 };
+
+/// Where the files a flag keeps out of the layer would live, for the flags
+/// whose only effect is the image's size: the manager's cache, or for
+/// `--no-install-recommends` and `--no-document` the system folders the
+/// packages and documents go to. `None` for flags that change how the
+/// build runs (`-y`) or what it installs (`--no-dev`).
+fn effect_paths<'m>(rule: &Rule, manager: &'m Manager) -> Option<Vec<&'m str>> {
+    match rule.code {
+        "DS106" | "DS107" => Some(manager.cache_dirs.iter().map(String::as_str).collect()),
+        "DS104" => Some(vec!["/usr", "/etc", "/lib", "/var", "/bin", "/sbin"]),
+        "DS110" => Some(vec!["/usr", "/var/lib/gems", "/root"]),
+        _ => None,
+    }
+}
 
 fn present(spec: &FlagSpec, command: &ManagerCommand<'_>) -> bool {
     let before_subcommand = command.subcommand.unwrap_or(command.words.len());
@@ -222,6 +244,13 @@ fn check(
         for manager in &checker.managers.managers {
             for spec in manager.flags.iter().filter(|f| f.rule.value == rule.code) {
                 if spec.final_stage_only && !checker.is_final_stage(view.stage) {
+                    continue;
+                }
+                // No fix without an effect: a flag that only keeps files out
+                // of the layer is not offered where the layer does not ship.
+                if let Some(paths) = effect_paths(rule, manager)
+                    && !checker.model.ships_any(view.stage, &paths)
+                {
                     continue;
                 }
                 if spec.avoids_cache && view.has_cache_mount(&manager.cache_dirs) {
@@ -323,6 +352,23 @@ fn redundant_removals(
                 })
         });
         if !redundant || script.statements.get(k) != Some(&command.range) {
+            continue;
+        }
+        // An update that a later RUN installs from is not redundant there:
+        // deleting it would leave that install without lists.
+        let run = checker
+            .runs
+            .iter()
+            .position(|v| std::ptr::eq(v, view))
+            .expect("a RUN of the checker");
+        let is_update = packages::is_update(manager, command);
+        if is_update
+            && checker
+                .model
+                .lists_consumers(run, &manager.name.value)
+                .iter()
+                .any(|u| u.run != run)
+        {
             continue;
         }
         if let Some(edit) = run::remove_statement(checker.document, view.instruction, script, k) {

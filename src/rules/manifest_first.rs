@@ -6,6 +6,7 @@ use super::run::{self, RunForm, RunView};
 use super::{Checker, Rule};
 use crate::fix::{Applicability, Diagnostic, Edit, Fix};
 use crate::manifests::{Ecosystem, InstallCommand, Manifests, Strategy};
+use crate::semantic::{Action, Resource, can_precede};
 use crate::syntax::shell::{Script, SimpleCommand, Word};
 use crate::syntax::{Bias, Instruction, Keyword, Stage};
 
@@ -49,12 +50,21 @@ COPY . .
 Unsafe by default: an install hook (npm `postinstall`, a setup script) may
 read source files that are not there yet. Safe where the install cannot read
 anything but the manifests: `go mod download`, `npm ci --ignore-scripts`.
+
+The install never moves past a step it needs (the semantic model's
+dependency check): system package installs and `corepack enable` before it,
+in its own RUN or in RUNs between the copy and it, move up with it as RUNs
+of their own (a native module still finds its compiler); steps that provide
+nothing it needs (`EXPOSE`, `LABEL`, `echo`) stay where they are.
 It is only reported when the context cannot be read (except npm, which gets
 `COPY package*.json` as an unsafe fix), when the install runs in another
-folder than the copy, when an instruction between the copy and the install
-could change it, when `package.json` has lifecycle scripts, or when a
-requirements file names local paths. A manifest that is not in the context
-is never named.
+folder than the copy, when an instruction or command between the copy and
+the install could change it (an ENV, ARG, USER, WORKDIR, an unknown
+command, `cd`), when an ENV names a file only the source copy provides
+(`PIP_CONFIG_FILE=/app/pip.conf`), when a download step would run before a
+package install it may need, when `package.json` has lifecycle scripts, or
+when a requirements file names local paths. A manifest that is not in the
+context is never named.
 "#,
     check,
 };
@@ -101,6 +111,11 @@ struct Install<'a> {
     program_word: &'a Word,
     verb: &'a Word,
     files: Vec<String>,
+}
+
+/// `command` is a dependency install of `eco` (the model classifies with it).
+pub(crate) fn installs(eco: &Ecosystem, command: &SimpleCommand) -> bool {
+    match_install(eco, command).is_some()
 }
 
 fn match_install<'a>(eco: &'a Ecosystem, command: &'a SimpleCommand) -> Option<Install<'a>> {
@@ -342,26 +357,6 @@ pub(super) fn js_local_sources(package_json: &str) -> Option<String> {
     None
 }
 
-/// The workdir in effect before `instruction` in the stage (`None` if unknown).
-fn workdir_before(stage: &Stage<'_>, instruction: &Instruction) -> Option<String> {
-    let mut dir = Some("/".to_owned());
-    for i in stage
-        .instructions
-        .iter()
-        .take_while(|i| i.range.start < instruction.range.start)
-    {
-        if i.keyword() == Keyword::Workdir {
-            let text = i.args_text();
-            dir = if text.starts_with('/') && !text.contains('$') {
-                Some(text.trim_end_matches('/').to_owned())
-            } else {
-                None
-            };
-        }
-    }
-    dir
-}
-
 fn check(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
     let table = Manifests::builtin();
     for (index, stage) in checker.stages.iter().enumerate() {
@@ -451,33 +446,121 @@ fn plan(
         return Err(eco.why_report.clone().unwrap_or_default());
     }
     let b = copy.instruction;
-    // Only harmless instructions between the copy and the install.
+    let moving = eco.strategy == Strategy::Move;
+    let run_index = checker
+        .runs
+        .iter()
+        .position(|v| std::ptr::eq(v.instruction, view.instruction))
+        .ok_or("the install's RUN is not known")?;
+    let command_index = script
+        .commands
+        .iter()
+        .position(|c| std::ptr::eq(c, install.command))
+        .ok_or("the install is not a command of the RUN")?;
+    // The install moves before everything between the copy and it, so it
+    // may need nothing they provide (the model's dependency check; what it
+    // reads from the context comes with the manifest copy). Setup steps
+    // (system packages, `corepack enable`) that it may need move up with it
+    // instead, in their order, as RUNs of their own: the same answer
+    // whether they sit in RUNs between or earlier in its own RUN.
+    let needs: Vec<Resource> = checker.model.runs[run_index].commands[command_index]
+        .needs
+        .iter()
+        .filter(|n| **n != Resource::ContextFiles)
+        .cloned()
+        .collect();
+    let mut setup: Vec<&Instruction> = Vec::new();
     for between in stage
         .instructions
         .iter()
         .filter(|i| i.range.start > b.range.start && i.range.start < view.instruction.range.start)
     {
-        if !matches!(between.keyword(), Keyword::Expose | Keyword::Label) {
-            return Err(format!(
-                "the {} between them could change the install",
-                between.keyword()
-            ));
+        if can_precede(&needs, &checker.model.provides(between)) {
+            continue;
+        }
+        let r = checker
+            .runs
+            .iter()
+            .position(|v| std::ptr::eq(v.instruction, *between));
+        match r.map(|r| setup_only(checker, r, usize::MAX)) {
+            Some(Ok(())) if moving => setup.push(between),
+            Some(Ok(())) => {
+                return Err(
+                    "the download step would run before the RUN between them, which it may need"
+                        .to_owned(),
+                );
+            }
+            Some(Err(why)) => {
+                return Err(format!("{why} between them could change the install"));
+            }
+            None => {
+                return Err(format!(
+                    "the {} between them could change the install",
+                    between.keyword()
+                ));
+            }
         }
     }
-    // The install must run where the copy lands.
-    let workdir = workdir_before(stage, b);
-    let dest = copy.dest.trim_end_matches('/');
-    let same_place = matches!(dest, "." | "")
-        || workdir
-            .as_deref()
-            .is_some_and(|w| w == dest || (w == "/" && dest.is_empty()));
     let cd_first = script
         .commands
         .iter()
         .take_while(|c| !std::ptr::eq(*c, install.command))
         .any(|c| c.name() == Some("cd"));
+    // The commands before the install in its RUN: they stay where they are
+    // when the install needs nothing they provide; otherwise they move up
+    // with it (a moved install) or keep the download step from going first.
+    let program = run::program(run::effective_words(install.command));
+    let prefix_moves = checker.model.runs[run_index].commands[..command_index]
+        .iter()
+        .filter(|c| {
+            // The build tool's own commands before a build (`go mod download
+            // && go build`) are what the inserted download step does anyway.
+            moving || run::program(run::effective_words(&script.commands[c.index])) != program
+        })
+        .any(|c| !can_precede(&needs, &c.provides));
+    if prefix_moves && !cd_first {
+        if !moving {
+            return Err(
+                "the download step would run before the commands before the build in its RUN, which it may need"
+                    .to_owned(),
+            );
+        }
+        if let Err(why) = setup_only(checker, run_index, command_index) {
+            return Err(format!(
+                "{why} before it in the RUN could change the install"
+            ));
+        }
+    }
+    // The install must run where the copy lands.
+    let workdir = checker.model.workdir_before(b);
+    let dest = copy.dest.trim_end_matches('/');
+    let same_place =
+        matches!(dest, "." | "") || workdir.is_some_and(|w| crate::semantic::join(w, dest) == w);
     if !same_place || cd_first {
         return Err("the install does not run in the folder the copy writes to".to_owned());
+    }
+    // A setting that names a file only the source copy provides
+    // (`ENV PIP_CONFIG_FILE=/app/pip.conf`) would be missing.
+    if let (Some(workdir), Some(env)) = (workdir, checker.model.env_before(view.instruction)) {
+        for (name, value) in &env.vars {
+            let Some(value) = value else { continue };
+            for part in value.split(':') {
+                let Some(relative) =
+                    part.strip_prefix(&format!("{}/", workdir.trim_end_matches('/')))
+                else {
+                    continue;
+                };
+                let first = relative.split('/').next().unwrap_or_default();
+                if !first.is_empty()
+                    && checker.context.has(&join(&copy.base, first)) == Some(true)
+                    && !names_manifest(eco, &install.files, relative)
+                {
+                    return Err(format!(
+                        "`{name}` names `{part}`, which only the source copy provides"
+                    ));
+                }
+            }
+        }
     }
     if let Some(why) = obstacle(checker, install, &copy.base) {
         return Err(why);
@@ -584,7 +667,20 @@ fn plan(
             edits.push(Edit::insert(b.range.start, lines));
         }
         Strategy::Move => {
-            let run_text = moved_run(checker, view, script, install, &mut edits)?;
+            let (setup_text, run_text) =
+                moved_run(checker, view, script, install, prefix_moves, &mut edits)?;
+            // The setup goes first: it changes less often than the manifests.
+            let mut setup_lines = String::new();
+            for run in &setup {
+                let text = run.range.slice(source);
+                setup_lines.push_str(text);
+                if !text.ends_with('\n') {
+                    setup_lines.push_str(newline);
+                }
+                edits.push(Edit::delete(removal_range(source, run.range)));
+            }
+            setup_lines.push_str(&setup_text);
+            lines.insert_str(0, &setup_lines);
             lines.push_str(&run_text);
             edits.push(Edit::insert(b.range.start, lines));
             if let Some(after) = &eco.after_copy {
@@ -607,18 +703,60 @@ fn plan(
     Ok((edits, applicability, note))
 }
 
-/// The RUN text that moves up (with `append_flags` added) and, in `edits`,
-/// the removal of the install from where it was.
+/// The commands of RUN `run` before `upto` only set the image up (system
+/// package lists, installs and cleanups, `corepack enable`): they may move
+/// up together with the install. Otherwise the first command that does
+/// something else, shown.
+fn setup_only(checker: &Checker<'_>, run: usize, upto: usize) -> Result<(), String> {
+    let facts = &checker.model.runs[run];
+    let view = &checker.runs[run];
+    let Some(script) = view.editable() else {
+        return Err("the RUN".to_owned());
+    };
+    for command in facts.commands.iter().take(upto) {
+        let movable = matches!(
+            command.action,
+            Action::ListsUpdate { .. }
+                | Action::PackageInstall { .. }
+                | Action::Cleanup { .. }
+                | Action::ToolSetup
+        ) && !script.commands[command.index].nested;
+        if !movable {
+            let shown = run::program(run::effective_words(&script.commands[command.index]))
+                .unwrap_or("a command");
+            return Err(format!("`{shown}`"));
+        }
+    }
+    Ok(())
+}
+
+/// The range that removes a whole instruction: with the line break before
+/// it when it is the last line without one, so no blank line is left.
+fn removal_range(source: &str, range: crate::syntax::TextRange) -> crate::syntax::TextRange {
+    if source[range.start..range.end].ends_with('\n') || range.start == 0 {
+        range
+    } else {
+        let before = source[..range.start].trim_end_matches(['\n', '\r']).len();
+        crate::syntax::TextRange::new(before, range.end)
+    }
+}
+
+/// The text that moves up: the setup commands before the install in its
+/// RUN, as a RUN of their own (empty when there are none), and the install
+/// (with `append_flags` added); in `edits`, their removal from where they
+/// were.
 fn moved_run(
     checker: &Checker<'_>,
     view: &RunView<'_>,
     script: &Script,
     install: &Install<'_>,
+    prefix_moves: bool,
     edits: &mut Vec<Edit>,
-) -> Result<String, String> {
+) -> Result<(String, String), String> {
     let document = checker.document;
     let source = document.source();
     let instruction = view.instruction;
+    let logical = &instruction.logical;
     let newline = document.newline();
     let append: String = install
         .eco
@@ -626,10 +764,7 @@ fn moved_run(
         .iter()
         .map(|f| format!(" {f}"))
         .collect();
-    let verb_end = instruction
-        .logical
-        .to_source(install.verb.range.end, Bias::Left);
-    // The whole RUN moves when the rest of it is housekeeping of the same
+    // The rest of the RUN moves along when it is housekeeping of the same
     // tool (`npm ci && npm cache clean --force`); a build step stays.
     let program = run::program(run::effective_words(install.command));
     let housekeeping = |c: &SimpleCommand| {
@@ -651,12 +786,25 @@ fn moved_run(
                     )
                 })
     };
-    let only_install = matches!(view.form, RunForm::Shell(_))
-        && script
-            .commands
-            .iter()
-            .all(|c| std::ptr::eq(c, install.command) || (!c.nested && housekeeping(c)));
-    if only_install {
+    let flags: String = instruction
+        .command
+        .flags
+        .iter()
+        .map(|f| format!("{} ", instruction.source_range(f.range).slice(source)))
+        .collect();
+    let indent = instruction.indent(source);
+    let statements = &script.statements;
+    let k = statements.iter().position(|s| *s == install.command.range);
+    let before_install = |c: &SimpleCommand| c.range.end <= install.command.range.start;
+    let prefix = prefix_moves && script.commands.iter().any(before_install);
+    let rest_moves = matches!(view.form, RunForm::Shell(_))
+        && script.commands.iter().all(|c| {
+            (prefix && before_install(c))
+                || std::ptr::eq(c, install.command)
+                || (!c.nested && !before_install(c) && housekeeping(c))
+        });
+    if !prefix && rest_moves {
+        let verb_end = logical.to_source(install.verb.range.end, Bias::Left);
         let range = instruction.range;
         let mut text = String::new();
         text.push_str(&source[range.start..verb_end]);
@@ -665,38 +813,51 @@ fn moved_run(
         if !text.ends_with('\n') {
             text.push_str(newline);
         }
-        // The RUN goes; if it was the last line without a line break, the
-        // break before it goes too, so no blank line is left.
-        let remove = if source[range.start..range.end].ends_with('\n') || range.start == 0 {
-            range
-        } else {
-            let before = source[..range.start].trim_end_matches(['\n', '\r']).len();
-            crate::syntax::TextRange::new(before, range.end)
-        };
-        edits.push(Edit::delete(remove));
-        return Ok(text);
+        edits.push(Edit::delete(removal_range(source, range)));
+        return Ok((String::new(), text));
     }
-    let k = script
-        .statements
-        .iter()
-        .position(|s| *s == install.command.range)
-        .ok_or("the install is not a plain statement of the RUN")?;
-    let removal = run::remove_statement(document, instruction, script, k)
-        .ok_or("the RUN is not a plain `&&` chain")?;
+    let k = k.ok_or("the install is not a plain statement of the RUN")?;
+    let verb_in_text = install.verb.range.end - install.command.range.start;
+    let mut setup = String::new();
+    if prefix {
+        if !script.is_simple_chain() || k == 0 {
+            return Err("the RUN is not a plain `&&` chain".to_owned());
+        }
+        let start = logical.to_source(statements[0].start, Bias::Right);
+        let end = logical.to_source(statements[k - 1].end, Bias::Left);
+        setup = format!("{indent}RUN {flags}{}{newline}", &source[start..end]);
+    }
+    let moved_end = if rest_moves {
+        script.end_of_statements
+    } else {
+        install.command.range.end
+    };
+    let text = instruction.text(crate::syntax::TextRange::new(
+        install.command.range.start,
+        moved_end,
+    ));
+    let removal = if rest_moves {
+        Edit::delete(removal_range(source, instruction.range))
+    } else if prefix {
+        let range = crate::syntax::TextRange::new(
+            logical.to_source(statements[0].start, Bias::Right),
+            logical.to_source(statements[k + 1].start, Bias::Right),
+        );
+        if range.slice(source).contains('#') {
+            return Err("a comment sits inside the RUN".to_owned());
+        }
+        Edit::delete(range)
+    } else {
+        run::remove_statement(document, instruction, script, k)
+            .ok_or("the RUN is not a plain `&&` chain")?
+    };
     edits.push(removal);
-    let statement = install.command.range;
-    let text = instruction.text(statement);
-    let verb_in_text = install.verb.range.end - statement.start;
-    let flags: String = instruction
-        .command
-        .flags
-        .iter()
-        .map(|f| format!("{} ", instruction.source_range(f.range).slice(source)))
-        .collect();
-    let indent = instruction.indent(source);
-    Ok(format!(
-        "{indent}RUN {flags}{}{append}{}{newline}",
-        &text[..verb_in_text],
-        &text[verb_in_text..]
+    Ok((
+        setup,
+        format!(
+            "{indent}RUN {flags}{}{append}{}{newline}",
+            &text[..verb_in_text],
+            &text[verb_in_text..]
+        ),
     ))
 }

@@ -6,6 +6,7 @@
 use super::run::{self, RunView};
 use super::{Checker, Rule, packages};
 use crate::fix::{Applicability, Diagnostic, Fix};
+use crate::semantic::{Resource, can_precede};
 use crate::transforms::Manager;
 
 pub static INSTALL_RUNS: Rule = Rule {
@@ -77,8 +78,10 @@ RUN useradd app && \
 ## Fix safety
 Unsafe: `RUN cd /x` followed by `RUN make` does not mean the same as
 `RUN cd /x && make` (the working directory, exported variables and shell
-options carry over within one RUN), and merging changes which steps the
-build cache reuses. Builder stages are never touched.
+options carry over within one RUN), so a RUN is never merged into one that
+leaves a `cd`, an exported variable or shell options (`set`, `source`) for
+it; merging also changes which steps the build cache reuses. Builder stages
+are never touched.
 "#,
     check: check_consecutive_runs,
 };
@@ -120,17 +123,54 @@ fn pairs<'c>(checker: &'c Checker<'_>) -> impl Iterator<Item = (&'c RunView<'c>,
         .filter(|(a, b)| candidate(checker, a, b))
 }
 
-/// DS102 will merge these two RUNs of `manager`'s install in this round.
-pub(super) fn will_merge(
-    checker: &Checker<'_>,
-    a: &RunView<'_>,
-    b: &RunView<'_>,
-    manager: &Manager,
-) -> bool {
-    checker.settings.rules.is_enabled(&INSTALL_RUNS)
-        && candidate(checker, a, b)
-        && shared_group(checker, a, b).is_some_and(|m| std::ptr::eq(m, manager))
-        && run::merge_runs(checker.document, a, b).is_some()
+/// The RUNs (indices into the checker's RUN views) that form one install of
+/// `manager` with RUN `i`: the longest stretch of neighbouring RUNs around
+/// it whose commands all belong to that manager's install group. A fact
+/// about the Dockerfile that DS102 (which merges them) and the cleanup
+/// rules (which treat them as one layer) both read.
+pub(super) fn install_group(checker: &Checker<'_>, i: usize, manager: &Manager) -> Vec<usize> {
+    let runs = &checker.runs;
+    let joined = |a: usize| {
+        candidate(checker, &runs[a], &runs[a + 1])
+            && shared_group(checker, &runs[a], &runs[a + 1])
+                .is_some_and(|m| std::ptr::eq(m, manager))
+    };
+    let mut first = i;
+    while first > 0 && joined(first - 1) {
+        first -= 1;
+    }
+    let mut last = i;
+    while last + 1 < runs.len() && joined(last) {
+        last += 1;
+    }
+    (first..=last).collect()
+}
+
+/// The edits that merge a group of neighbouring RUNs into one, or `None`
+/// when a pair of them cannot be merged exactly.
+pub(super) fn merge_group(checker: &Checker<'_>, group: &[usize]) -> Option<Vec<crate::fix::Edit>> {
+    group
+        .windows(2)
+        .map(|w| run::merge_runs(checker.document, &checker.runs[w[0]], &checker.runs[w[1]]))
+        .collect()
+}
+
+/// Merging RUN `b` into RUN `a` keeps what `b` means: within one shell the
+/// working directory (`cd`) and exported variables of `a` carry over to
+/// `b`, so `b` may need none of them (the model's dependency check).
+fn merge_keeps_meaning(checker: &Checker<'_>, a: &RunView<'_>, b: &RunView<'_>) -> bool {
+    let index = |v: &RunView<'_>| checker.runs.iter().position(|r| std::ptr::eq(r, v));
+    let (Some(b_index), Some(script)) = (index(b), a.script()) else {
+        return false;
+    };
+    let shell_state =
+        crate::semantic::commands::script_shell_state(script, a.instruction.logical.as_str());
+    let needs: Vec<Resource> = checker.model.runs[b_index]
+        .commands
+        .iter()
+        .flat_map(|c| c.needs.iter().cloned())
+        .collect();
+    can_precede(&needs, &shell_state)
 }
 
 fn check_install_runs(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
@@ -164,6 +204,9 @@ fn check_install_runs(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
 fn check_consecutive_runs(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
     for (a, b) in pairs(checker) {
         if !checker.is_final_stage(a.stage) || shared_group(checker, a, b).is_some() {
+            continue;
+        }
+        if !merge_keeps_meaning(checker, a, b) {
             continue;
         }
         let Some(edit) = run::merge_runs(checker.document, a, b) else {

@@ -8,9 +8,9 @@ mod cleanup;
 mod dockerignore;
 mod final_stage;
 mod flags;
-mod manifest_first;
+pub(crate) mod manifest_first;
 mod merge;
-mod multi_stage;
+pub(crate) mod multi_stage;
 mod npm_ci;
 pub(crate) mod packages;
 pub(crate) mod pragma;
@@ -19,6 +19,7 @@ pub(crate) mod run;
 
 use crate::context::Context;
 use crate::fix::Diagnostic;
+use crate::semantic::Model;
 use crate::settings::Settings;
 use crate::syntax::{Document, Stage};
 use crate::transforms::PackageManagers;
@@ -32,9 +33,8 @@ pub struct Checker<'a> {
     pub settings: &'a Settings,
     pub stages: Vec<Stage<'a>>,
     pub(crate) runs: Vec<run::RunView<'a>>,
-    /// Whether DS301 splits the file this round: DS301, DS304 and DS401 ask,
-    /// so it is worked out once.
-    pub(crate) splits: std::cell::OnceCell<bool>,
+    /// What the stages and steps mean, worked out once for all rules.
+    pub model: Model,
 }
 
 impl<'a> Checker<'a> {
@@ -44,14 +44,17 @@ impl<'a> Checker<'a> {
         managers: &'a PackageManagers,
         settings: &'a Settings,
     ) -> Self {
+        let stages = document.stages();
+        let runs = run::runs(document);
+        let model = Model::new(&stages, &runs, managers, document);
         Self {
             document,
             context,
             managers,
             settings,
-            stages: document.stages(),
-            runs: run::runs(document),
-            splits: std::cell::OnceCell::new(),
+            stages,
+            runs,
+            model,
         }
     }
 
@@ -69,6 +72,25 @@ impl<'a> Checker<'a> {
     pub fn is_final_stage(&self, stage: usize) -> bool {
         stage + 1 == self.stages.len()
     }
+}
+
+/// The highest applicability among the fixes that change something which
+/// `rule`, earlier in the pipeline, offered this round (`out` holds the
+/// diagnostics of the rules before). This is how a rule reads an earlier
+/// rule's decision: the pipeline order in [`ALL`] is the declared
+/// precedence (DS301 decides the stage layout before DS304 and DS401), and
+/// no rule runs another rule's check or reads the fix threshold. A rule
+/// that yields to an offered fix must not be safer than it, or it would be
+/// lost in a mode where the offered fix is not applied.
+pub(crate) fn offered_fix(out: &[Diagnostic], rule: &Rule) -> Option<crate::fix::Applicability> {
+    out.iter()
+        .filter(|d| d.rule == rule)
+        .filter_map(|d| d.fix.as_ref())
+        .filter(|f| {
+            f.changes_something() && f.applicability > crate::fix::Applicability::DisplayOnly
+        })
+        .map(|f| f.applicability)
+        .max()
 }
 
 /// A rule: its identity, its documentation and its check.
@@ -135,6 +157,13 @@ pub fn find(selector: &str) -> Option<&'static Rule> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_stage_layout_is_decided_before_the_rules_that_read_it() {
+        let position = |code: &str| ALL.iter().position(|r| r.code == code).unwrap();
+        assert!(position("DS301") < position("DS304"));
+        assert!(position("DS301") < position("DS401"));
+    }
 
     #[test]
     fn codes_and_names_are_unique_and_well_formed() {

@@ -403,3 +403,26 @@ pub(crate) fn merge_runs(document: &Document, a: &RunView<'_>, b: &RunView<'_>) 
     };
     Some(Edit::replace(span, joiner))
 }
+
+/// The edit that removes a line continuation into nothing at the end of
+/// `instruction` (`RUN npm install \` as the last line of the file, which
+/// BuildKit accepts), or `None` when it has none. Text inserted after such
+/// an instruction would otherwise become part of it, so every rule that
+/// inserts after an instruction adds this edit to its fix.
+pub(crate) fn close_continuation(document: &Document, instruction: &Instruction) -> Option<Edit> {
+    let source = document.source();
+    let text = instruction.range.slice(source);
+    let trimmed = text.trim_end_matches(['\n', '\r', ' ', '\t']);
+    let escape = document.escape();
+    let body = trimmed.strip_suffix(escape)?;
+    let start = instruction.range.start + body.trim_end_matches([' ', '\t']).len();
+    let end = instruction.range.start + trimmed.len();
+    Some(Edit::delete(TextRange::new(start, end)))
+}
+
+/// `close_continuation` for the last instruction of the document, for
+/// rules that append at the end of the file.
+pub(crate) fn close_last_continuation(document: &Document) -> Option<Edit> {
+    let last = document.instructions().last()?;
+    close_continuation(document, last)
+}

@@ -85,7 +85,7 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
         return;
     };
     let build = view.instruction;
-    let shape = shape(stage, build, "/");
+    let shape = shape(checker, stage, build);
     let Some(image) = stage.image() else { return };
     let Some(output) = publish_output(command).flatten() else {
         out.push(report(
@@ -160,7 +160,7 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
         return;
     }
     // The container must start something in the publish folder.
-    let (start, workdir) = start_command(stage);
+    let (start, workdir) = start_command(checker, stage);
     let entry = match start.first().map(String::as_str) {
         Some("dotnet") => start.get(1),
         _ => start.first(),

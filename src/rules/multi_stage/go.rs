@@ -194,7 +194,7 @@ pub(crate) fn static_binary(checker: &Checker<'_>, stage: &Stage<'_>) -> Option<
                 && i.range.start < build.range.start
                 && i.words().iter().any(|w| i.text(*w) == "CGO_ENABLED=0")
         });
-    static_build.then(|| join_path(&shape(stage, build, "/go").workdir, output))
+    static_build.then(|| join_path(&shape(checker, stage, build).workdir, output))
 }
 
 pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnostic>) {
@@ -205,7 +205,7 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
     };
     let go = go_build(command).expect("matched above");
     let build = view.instruction;
-    let shape = shape(stage, build, "/go");
+    let shape = shape(checker, stage, build);
     if go.dynamic || go.changes_dir {
         out.push(report(
             build,
@@ -221,7 +221,7 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
             Ok(name) => {
                 let binary = join_path(&shape.workdir, &name);
                 // An inferred name must be what the container starts.
-                let (start, workdir) = start_command(stage);
+                let (start, workdir) = start_command(checker, stage);
                 let started = start.first().map(|s| join_path(&workdir, s));
                 if started.as_deref() != Some(binary.as_str()) {
                     out.push(report(

@@ -235,7 +235,7 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
     };
     let (tool, words) = build_tool(command).expect("matched above");
     let build = view.instruction;
-    let shape = shape(stage, build, "/");
+    let shape = shape(checker, stage, build);
     let elsewhere = match tool {
         Build::Maven => ["-f", "--file", "-pl", "--projects"].as_slice(),
         Build::Gradle => ["-p", "--project-dir", "-b", "--build-file"].as_slice(),
@@ -281,7 +281,7 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
         }
     };
     // The container must start exactly that jar.
-    let (start, workdir) = start_command(stage);
+    let (start, workdir) = start_command(checker, stage);
     let started = start
         .iter()
         .position(|w| w == "-jar")

@@ -127,7 +127,7 @@ release rather than a .NET version.
 };
 
 /// A JS build step: `npm run build`, `yarn build`, `pnpm build`, `tsc`, `vite build`.
-pub(super) fn js_build(command: &SimpleCommand) -> bool {
+pub(crate) fn js_build(command: &SimpleCommand) -> bool {
     let literals: Vec<&str> = run::effective_words(command)
         .iter()
         .filter_map(|w| w.literal.as_deref())
@@ -167,35 +167,26 @@ fn last_command<'c>(
 /// What the single stage looks like around its build step.
 struct Shape<'a> {
     build: &'a Instruction,
-    /// The working folder the image starts with (`/go` in golang images).
-    origin: String,
-    /// The working folder when the build runs.
+    /// The working folder when the build runs (from the model).
     workdir: String,
+    /// False when a WORKDIR uses a variable the model cannot resolve.
+    workdir_known: bool,
     /// Instructions before the build the running container depends on.
     before: Vec<&'a Instruction>,
 }
 
+/// `dir/path`, the model's one meaning of a path in a folder.
 fn join_path(dir: &str, path: &str) -> String {
-    if path.starts_with('/') {
-        return path.to_owned();
-    }
-    match path.trim_start_matches("./") {
-        "" | "." => dir.to_owned(),
-        rest => format!("{}/{}", dir.trim_end_matches('/'), rest),
-    }
+    crate::semantic::join(dir, path)
 }
 
-fn shape<'a>(stage: &Stage<'a>, build: &'a Instruction, default_workdir: &str) -> Shape<'a> {
-    let mut workdir = default_workdir.to_owned();
+fn shape<'a>(checker: &Checker<'_>, stage: &Stage<'a>, build: &'a Instruction) -> Shape<'a> {
     let mut before = Vec::new();
     for instruction in stage
         .instructions
         .iter()
         .take_while(|i| i.range.start < build.range.start)
     {
-        if instruction.keyword() == Keyword::Workdir {
-            workdir = join_path(&workdir, instruction.args_text().trim_end_matches('/'));
-        }
         if matches!(
             instruction.keyword(),
             Keyword::Workdir
@@ -214,10 +205,11 @@ fn shape<'a>(stage: &Stage<'a>, build: &'a Instruction, default_workdir: &str) -
             before.push(*instruction);
         }
     }
+    let workdir = checker.model.workdir_before(build).map(str::to_owned);
     Shape {
         build,
-        origin: default_workdir.to_owned(),
-        workdir,
+        workdir_known: workdir.is_some(),
+        workdir: workdir.unwrap_or_else(|| "/".to_owned()),
         before,
     }
 }
@@ -232,13 +224,21 @@ fn obstacle(
     nonroot: bool,
 ) -> Option<String> {
     let build = shape.build;
-    let mut workdir = shape.origin.clone();
+    if !shape.workdir_known {
+        return Some("a WORKDIR uses a variable that cannot be resolved".to_owned());
+    }
+    // The start closure, parsed once by the model.
+    if !shell && let Some(why) = checker.model.stages[stage.index].start.needs_shell() {
+        return Some(format!("{why} needs a shell"));
+    }
     for instruction in &stage.instructions {
         let command = instruction.effective();
         let after = instruction.range.start > build.range.start;
-        if command.keyword == Keyword::Workdir {
-            workdir = join_path(&workdir, instruction.args_text().trim_end_matches('/'));
-        }
+        let workdir = checker
+            .model
+            .workdir_before(instruction)
+            .unwrap_or("/")
+            .to_owned();
         let why = match command.keyword {
             Keyword::Run | Keyword::Copy | Keyword::Add if after => Some(format!(
                 "a {} after the build needs the build stage",
@@ -263,16 +263,6 @@ fn obstacle(
                         command.keyword
                     )
                 }),
-            Keyword::Cmd | Keyword::Entrypoint if !shell && !command.is_exec_form() => {
-                Some("a shell-form CMD or ENTRYPOINT needs a shell".to_owned())
-            }
-            Keyword::Healthcheck
-                if !shell
-                    && !instruction.args_text().eq_ignore_ascii_case("none")
-                    && !instruction.args_text().contains('[') =>
-            {
-                Some("a shell-form HEALTHCHECK needs a shell".to_owned())
-            }
             // As root (the runtime image has no unprivileged user) the
             // program can write to its volume as before.
             Keyword::Volume if nonroot => Some(
@@ -422,24 +412,9 @@ fn split_edits(
     } else {
         newline
     };
+    edits.extend(run::close_continuation(document, shape.build));
     edits.push(Edit::insert(end, format!("{prefix}{text}")));
     (edits, alias)
-}
-
-/// DS301 is enabled and splits this file in this round: the single stage
-/// is about to become a builder, so DS401 must not slim it and DS304 must
-/// not give it a user now.
-pub(super) fn will_split(checker: &Checker<'_>) -> bool {
-    *checker.splits.get_or_init(|| {
-        if !checker.settings.rules.is_enabled(&RULE) || !checker.settings.unsafe_fixes {
-            return false;
-        }
-        let mut found = Vec::new();
-        check(checker, &mut found);
-        found
-            .iter()
-            .any(|d| d.fix.as_ref().is_some_and(|f| f.changes_something()))
-    })
 }
 
 fn check(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
@@ -482,41 +457,14 @@ fn runtime_user(runtime: &str) -> Option<&'static super::final_stage::User> {
 
 /// What the container starts (ENTRYPOINT then CMD, exec form or a shell
 /// form of plain words, which may hold a glob such as `target/*.jar`) and
-/// the folder it starts in. Empty when the start command uses other shell
-/// syntax.
-fn start_command(stage: &Stage<'_>) -> (Vec<String>, String) {
-    let mut workdir = "/".to_owned();
-    let mut entrypoint: Option<Vec<String>> = None;
-    let mut cmd: Option<Vec<String>> = None;
-    for instruction in &stage.instructions {
-        let command = instruction.effective();
-        let words = || match &command.body {
-            Body::Exec(args) => Some(args.iter().map(|a| a.value.clone()).collect()),
-            _ => {
-                let text = instruction.args_text();
-                (!text.contains(['$', '\'', '"', '`', ';', '&', '|', '<', '>', '\\']))
-                    .then(|| text.split_whitespace().map(str::to_owned).collect())
-            }
-        };
-        match command.keyword {
-            Keyword::Workdir => {
-                workdir = join_path(&workdir, instruction.args_text().trim_end_matches('/'))
-            }
-            Keyword::Entrypoint => {
-                entrypoint = Some(words().unwrap_or_default());
-                // An ENTRYPOINT resets the CMD inherited so far.
-                cmd = None;
-            }
-            Keyword::Cmd => cmd = Some(words().unwrap_or_default()),
-            _ => {}
-        }
-    }
-    let start = match (entrypoint, cmd) {
-        (Some(e), Some(c)) if !e.is_empty() => e.into_iter().chain(c).collect(),
-        (Some(e), _) => e,
-        (None, c) => c.unwrap_or_default(),
-    };
-    (start, workdir)
+/// the folder it starts in, from the model's start closure. Empty when the
+/// start command uses other shell syntax.
+fn start_command(checker: &Checker<'_>, stage: &Stage<'_>) -> (Vec<String>, String) {
+    let start = &checker.model.stages[stage.index].start;
+    (
+        start.words(),
+        start.workdir.clone().unwrap_or_else(|| "/".to_owned()),
+    )
 }
 
 fn report(instruction: &Instruction, command: &SimpleCommand, what: &str, why: &str) -> Diagnostic {
@@ -782,19 +730,25 @@ fn check_python(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnost
         return;
     }
     // The app folder: the final WORKDIR, which every COPY must write into.
-    let mut workdir = "/".to_owned();
+    let Some(workdir) = checker.model.env_at_end(stage.index).workdir.clone() else {
+        out.push(report(
+            install,
+            command,
+            what,
+            "a WORKDIR uses a variable that cannot be resolved",
+        ));
+        return;
+    };
     for instruction in &stage.instructions {
         match instruction.keyword() {
-            Keyword::Workdir => {
-                workdir = join_path(&workdir, instruction.args_text().trim_end_matches('/'))
-            }
             Keyword::Copy | Keyword::Add => {
+                let workdir = checker.model.workdir_before(instruction).unwrap_or("/");
                 let words = instruction.words();
                 let dest = words
                     .last()
                     .map(|w| instruction.text(*w))
                     .unwrap_or_default();
-                let dest = join_path(&workdir, dest);
+                let dest = join_path(workdir, dest);
                 if !(dest == workdir || dest.starts_with(&format!("{workdir}/")))
                     || instruction.flag("from").is_some()
                 {
@@ -928,6 +882,15 @@ fn check_python(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnost
     text.push_str(&moved);
     let end = source.len();
     let lead = if source.ends_with('\n') { "" } else { newline };
+    // A last line that continues into nothing would swallow the new stage;
+    // unless that instruction moves to the new stage (where it stays last).
+    if let Some(close) = run::close_last_continuation(document)
+        && !edits
+            .iter()
+            .any(|e| e.range.start <= close.range.start && close.range.end <= e.range.end)
+    {
+        edits.push(close);
+    }
     edits.push(Edit::insert(end, format!("{lead}{text}")));
     edits.sort_by_key(|e| (e.range.start, e.range.end));
     out.push(
@@ -1028,7 +991,7 @@ fn check_rust(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnostic
         return;
     };
     let build = view.instruction;
-    let shape = shape(stage, build, "/");
+    let shape = shape(checker, stage, build);
     let literals: Vec<&str> = run::effective_words(command)
         .iter()
         .filter_map(|w| w.literal.as_deref())

@@ -18,7 +18,7 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
         return;
     };
     let build = view.instruction;
-    let shape = shape(stage, build, "/");
+    let shape = shape(checker, stage, build);
     if let Some(why) = obstacle(checker, stage, &shape, true, true) {
         out.push(report(build, command, what, &why));
         return;
@@ -208,7 +208,7 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
 /// `pnpm start`) whose text is `node FILE`; `node .` runs package.json's
 /// `main`. `Err` says why it is not certain.
 pub(crate) fn node_entry(checker: &Checker<'_>, stage: &Stage<'_>) -> Result<String, String> {
-    let (start, _) = start_command(stage);
+    let (start, _) = start_command(checker, stage);
     let package = checker
         .context
         .text("package.json")

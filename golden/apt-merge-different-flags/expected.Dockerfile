@@ -1,4 +1,0 @@
-# syntax=docker/dockerfile:1
-FROM debian:bookworm
-RUN --network=host apt-get update
-RUN apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*

@@ -1,4 +1,0 @@
-FROM debian:bookworm
-RUN apt-get update && apt-get install -y curl
-WORKDIR /app
-RUN apt-get install -y git && rm -rf /var/lib/apt/lists/*

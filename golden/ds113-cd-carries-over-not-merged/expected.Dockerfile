@@ -1,0 +1,5 @@
+FROM debian:bookworm-slim
+RUN cd /opt/src
+RUN ./configure && make install && \
+    touch /var/log/app.log
+CMD ["/usr/local/bin/app"]

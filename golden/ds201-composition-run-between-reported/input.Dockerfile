@@ -1,0 +1,6 @@
+FROM node:20-slim
+WORKDIR /app
+COPY . .
+RUN ./scripts/prepare.sh
+RUN npm ci
+CMD ["node", "server.js"]

@@ -1,0 +1,6 @@
+FROM node:20
+WORKDIR /app
+COPY . .
+RUN npm ci && npm run build
+EXPOSE 3000
+CMD ["node", "dist/index.js"]
