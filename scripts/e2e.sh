@@ -37,8 +37,13 @@ if ! docker info >/dev/null 2>&1; then
 fi
 export DOCKER_BUILDKIT=0
 
-# 2. A Debian root file system, imported as the base of every stand-in.
-if ! docker image inspect dockslim/rootfs:bookworm >/dev/null 2>&1; then
+# 2. A Debian root file system, imported as the base of every stand-in,
+# without what debootstrap leaves behind and the official images do not
+# have (downloaded packages, package lists, documentation, translations):
+# 74 MB, as debian:bookworm-slim. The tag names the recipe, so a machine
+# with an older import gets the new one.
+rootfs=dockslim/rootfs:bookworm-clean
+if ! docker image inspect "$rootfs" >/dev/null 2>&1; then
   if [ ! -s "$cache/bookworm-minbase.tar" ]; then
     say "debootstrap bookworm (about a minute)"
     rm -rf "$cache/bookworm"
@@ -46,13 +51,28 @@ if ! docker image inspect dockslim/rootfs:bookworm >/dev/null 2>&1; then
     tar -C "$cache/bookworm" -cf "$cache/bookworm-minbase.tar.part" .
     mv "$cache/bookworm-minbase.tar.part" "$cache/bookworm-minbase.tar"
   fi
-  docker import "$cache/bookworm-minbase.tar" dockslim/rootfs:bookworm >/dev/null
+  rm -rf "$cache/rootfs" && mkdir "$cache/rootfs"
+  tar -C "$cache/rootfs" -xf "$cache/bookworm-minbase.tar"
+  tar -C "$cache/rootfs" \
+    --exclude='./var/cache/apt/archives/*.deb' --exclude='./var/cache/apt/*.bin' \
+    --exclude='./var/lib/apt/lists/*' --exclude='./usr/share/doc/*' \
+    --exclude='./usr/share/man/*' --exclude='./usr/share/locale/*' \
+    -c . | docker import - "$rootfs" >/dev/null
+  rm -rf "$cache/rootfs"
+fi
+# npm from the npm registry for the Node.js stand-ins: Debian's npm package
+# pulls in hundreds of MB of node-* packages the official images do not have.
+npm_version=9.9.4
+if [ ! -s "$cache/npm-$npm_version.tgz" ]; then
+  (cd "$cache" && npm pack --silent "npm@$npm_version" >/dev/null)
 fi
 
 # 3. Stand-ins for the public images, rebuilt when their Dockerfile changes.
 standin() { # tag file
   local tag=$1 file=scripts/standins/$2 digest
-  digest=$(sha256sum "$file" | cut -c1-16)
+  # Its own recipe and the Debian ones every stand-in is built on: a change
+  # to the base rebuilds what is built on it.
+  digest=$(cat "$file" scripts/standins/debian-bookworm-slim.Dockerfile scripts/standins/debian-bookworm.Dockerfile | sha256sum | cut -c1-16)
   if [ "$(docker image inspect -f '{{index .Config.Labels "dockslim.standin"}}' "$tag" 2>/dev/null)" = "$digest" ]; then
     return
   fi
@@ -61,6 +81,7 @@ standin() { # tag file
   ctx=$(mktemp -d)
   mkdir -p "$ctx/ca"
   cp /usr/local/share/ca-certificates/*.crt "$ctx/ca/" 2>/dev/null || true
+  cp "$cache/npm-$npm_version.tgz" "$ctx/npm.tgz"
   docker build -q --network host --label "dockslim.standin=$digest" -t "$tag" -f "$file" "$ctx" >/dev/null
   rm -rf "$ctx"
 }
