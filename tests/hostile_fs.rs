@@ -657,3 +657,41 @@ fn true_and_false_still_work() {
         .code(1)
         .stdout(contains("--no-install-recommends"));
 }
+
+#[test]
+fn hostile_ignore_files_do_not_block_or_fill_memory() {
+    let dir = dir_with(&[
+        ("tree/ok/Dockerfile", DIRTY),
+        ("tree/sub/Dockerfile", DIRTY),
+    ]);
+    let ignore = dir.path().join("tree/sub/.gitignore");
+    mkfifo(&ignore);
+    let expect = |message: &str| {
+        dockslim()
+            .current_dir(dir.path())
+            .timeout(Duration::from_secs(20))
+            .args(["fix", "tree"])
+            .assert()
+            .code(2)
+            .stdout(contains("tree/ok/Dockerfile:2:23 DS101"))
+            .stderr(contains(format!(
+                "error: tree/sub: folder not searched: its .gitignore {message}"
+            )));
+    };
+    expect("is not a regular file");
+    fs::remove_file(&ignore).unwrap();
+    symlink("/dev/zero", &ignore).unwrap();
+    expect("is a symbolic link out of the tree");
+    fs::remove_file(&ignore).unwrap();
+    // The walked folder's own ignore file is read before any filter runs.
+    mkfifo(&dir.path().join("tree/.ignore"));
+    dockslim()
+        .current_dir(dir.path())
+        .timeout(Duration::from_secs(20))
+        .args(["fix", "tree"])
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "error: tree: not searched: its .ignore is not a regular file",
+        ));
+}

@@ -178,11 +178,11 @@ fn run_both(
             .with_context(|| format!("cannot copy the build context {}", context_dir.display()))?;
         if role == "rewritten" {
             for file in &outcome.files {
-                std::fs::write(copy.path().join(&file.path), &file.new)?;
+                write_in_copy(&copy.path().join(&file.path), &file.new)?;
             }
         }
         let file = copy.path().join(".dockslim-verify.Dockerfile");
-        std::fs::write(&file, text)?;
+        write_in_copy(&file, text)?;
         let tag = format!("dockslim-verify:{id}-{role}");
         cleanup
             .lock()
@@ -326,6 +326,21 @@ fn measure(args: &VerifyArgs, context: &Path, file: &Path, tag: &str) -> Result<
         report.smoke_output = Some(text.chars().take(2000).collect());
     }
     Ok(report)
+}
+
+/// Writes a file of the copied context as a new file: the copy keeps the
+/// context's symbolic links, and writing through one would leave the copy.
+fn write_in_copy(path: &Path, text: &str) -> Result<()> {
+    if std::fs::symlink_metadata(path).is_ok() {
+        std::fs::remove_file(path)
+            .with_context(|| format!("cannot replace {} in the copy", path.display()))?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    file.write_all(text.as_bytes())?;
+    Ok(())
 }
 
 /// `--touch FILE` names a file of the build context: a relative path
@@ -534,6 +549,33 @@ mod tests {
                 "smoke_passed"
             ]
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn nothing_in_the_copy_is_written_through_a_link() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let outside = dir.path().join("outside.txt");
+        std::fs::write(&outside, "keep\n").unwrap();
+        let copy = dir.path().join("copy");
+        std::fs::create_dir(&copy).unwrap();
+        std::fs::write(copy.join("app.py"), "print(1)\n").unwrap();
+        symlink(&outside, copy.join(".dockslim-verify.Dockerfile")).unwrap();
+        symlink(&outside, copy.join("main.py")).unwrap();
+        write_in_copy(&copy.join(".dockslim-verify.Dockerfile"), "FROM a\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&outside).unwrap(), "keep\n");
+        assert_eq!(
+            std::fs::read_to_string(copy.join(".dockslim-verify.Dockerfile")).unwrap(),
+            "FROM a\n"
+        );
+        assert!(
+            inside_copy(&copy, "main.py").is_err(),
+            "a link is not touched"
+        );
+        assert!(inside_copy(&copy, "../outside.txt").is_err());
+        assert!(inside_copy(&copy, "missing.py").is_err());
+        assert_eq!(inside_copy(&copy, "app.py").unwrap(), copy.join("app.py"));
     }
 
     #[test]

@@ -8,6 +8,8 @@
 //! path stays inside the walked folder, and folders that are links are not
 //! entered. One file reached by two names (`Dockerfile.dev -> Dockerfile`,
 //! a hard link, `Dockerfile` and `./Dockerfile`) is fixed and written once.
+//! A folder is searched only when the ignore files the walker would read in
+//! it are regular files of a sane size that stay inside the tree.
 
 use std::path::{Path, PathBuf};
 
@@ -147,13 +149,53 @@ fn walk_dir(dir: &Path) -> (Vec<PathBuf>, Vec<WalkError>, Vec<WalkError>) {
     let mut errors = Vec::new();
     let mut skipped = Vec::new();
     let real_root = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-    let walker = ignore::WalkBuilder::new(dir)
-        // Dockerfiles often live in hidden folders (.devcontainer, .github).
-        .hidden(false)
-        .filter_entry(|entry| entry.file_name() != ".git")
-        // .gitignore counts outside a git repository too.
-        .require_git(false)
-        .build();
+    // The walker reads the ignore files of the folders above the root and
+    // of the root itself before any filter runs.
+    for ancestor in real_root.ancestors() {
+        let inside = (ancestor == real_root).then_some(real_root.as_path());
+        if let Err(message) = check_ignore_files(ancestor, inside) {
+            errors.push(WalkError {
+                path: dir.to_path_buf(),
+                message: format!("not searched: {message}"),
+            });
+            return (found, errors, skipped);
+        }
+    }
+    let refused = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let walker = {
+        let refused = std::sync::Arc::clone(&refused);
+        let real_root = real_root.clone();
+        ignore::WalkBuilder::new(dir)
+            // Dockerfiles often live in hidden folders (.devcontainer, .github).
+            .hidden(false)
+            // A folder is entered only when the ignore files the walker
+            // would read in it are safe to read (see `check_ignore_files`).
+            .filter_entry(move |entry| {
+                if entry.file_name() == ".git" {
+                    return false;
+                }
+                if !entry.file_type().is_some_and(|t| t.is_dir()) {
+                    return true;
+                }
+                match check_ignore_files(entry.path(), Some(&real_root)) {
+                    Ok(()) => true,
+                    Err(message) => {
+                        let mut refused = refused.lock().unwrap_or_else(|e| e.into_inner());
+                        refused.push(WalkError {
+                            path: normalize(entry.path()),
+                            message: format!("folder not searched: {message}"),
+                        });
+                        false
+                    }
+                }
+            })
+            // .gitignore counts outside a git repository too.
+            .require_git(false)
+            // `.git/info/exclude` is found through a `.git` file's `gitdir:`
+            // line, which may name any path: not read.
+            .git_exclude(false)
+            .build()
+    };
     for entry in walker {
         match entry {
             Ok(entry) => {
@@ -191,7 +233,38 @@ fn walk_dir(dir: &Path) -> (Vec<PathBuf>, Vec<WalkError>, Vec<WalkError>) {
             }),
         }
     }
+    errors.extend(refused.lock().unwrap_or_else(|e| e.into_inner()).drain(..));
     (found, errors, skipped)
+}
+
+/// The ignore files the walker reads in `dir` (`.gitignore`, `.ignore`)
+/// must be regular files of at most 1 MiB: a FIFO would block the walk, a
+/// link to `/dev/zero` fill memory. Inside the walked tree (`inside` is its
+/// real root) a link must also stay inside it.
+fn check_ignore_files(dir: &Path, inside: Option<&Path>) -> Result<(), String> {
+    for name in [".gitignore", ".ignore"] {
+        let path = dir.join(name);
+        let Ok(link) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
+        // A dangling link: the walker cannot open it either.
+        let Ok(meta) = std::fs::metadata(&path) else {
+            continue;
+        };
+        if let Some(root) = inside
+            && link.file_type().is_symlink()
+            && !std::fs::canonicalize(&path).is_ok_and(|real| real.starts_with(root))
+        {
+            return Err(format!("its {name} is a symbolic link out of the tree"));
+        }
+        if !meta.is_file() {
+            return Err(format!("its {name} is not a regular file"));
+        }
+        if meta.len() > super::read::MAX_TABLE {
+            return Err(format!("its {name} is larger than 1 MiB"));
+        }
+    }
+    Ok(())
 }
 
 /// Drops a leading `./` so paths print and diff the way git shows them.
