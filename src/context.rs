@@ -6,6 +6,13 @@
 //! folders the Dockerfile's COPY/ADD sources point at (and a few tool
 //! folders such as `.yarn`), and the text of small files rules look into
 //! (manifests, requirements files, `.dockerignore`).
+//!
+//! The context may come from a repository dockslim does not control, so
+//! nothing is read from outside it: a folder whose real path leaves the
+//! context (a symbolic link to `/etc`, say) is not listed, and only regular
+//! files are read, never through a link (`.dockerignore ->
+//! /proc/self/environ` is seen as a link, see [`Context::is_link`]) and never
+//! a FIFO or a device.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path};
@@ -20,6 +27,8 @@ pub struct Context {
     /// Folder (relative, `""` for the root) → its entries, `/`-suffixed for folders.
     dirs: Option<BTreeMap<String, BTreeSet<String>>>,
     texts: BTreeMap<String, String>,
+    /// Entries that are symbolic links (`a/b`): listed, never read.
+    links: BTreeSet<String>,
 }
 
 /// Names whose text rules read.
@@ -65,6 +74,22 @@ fn clean_relative(path: &str) -> Option<String> {
         }
     }
     Some(parts.join("/"))
+}
+
+/// The text of a small regular file; the limit holds on the bytes read, in
+/// case the file grew after its size was looked at.
+fn read_small(path: &Path) -> Option<String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).ok()?;
+    if !file.metadata().ok()?.is_file() {
+        return None;
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_TEXT + 1).read_to_end(&mut bytes).ok()?;
+    if bytes.len() as u64 > MAX_TEXT {
+        return None;
+    }
+    String::from_utf8(bytes).ok()
 }
 
 impl Context {
@@ -125,10 +150,17 @@ impl Context {
         }
         let mut context = Context {
             dirs: Some(BTreeMap::new()),
-            texts: BTreeMap::new(),
+            ..Context::default()
         };
+        let real_root = std::fs::canonicalize(root)?;
         for dir in wanted {
             let full = root.join(&dir);
+            // `dir` has no `..`, but one of its parts may be a link.
+            if !dir.is_empty()
+                && !std::fs::canonicalize(&full).is_ok_and(|real| real.starts_with(&real_root))
+            {
+                continue;
+            }
             let Ok(entries) = std::fs::read_dir(&full) else {
                 if dir.is_empty() {
                     // The root itself must be readable.
@@ -139,12 +171,16 @@ impl Context {
             let mut names = BTreeSet::new();
             for entry in entries.flatten() {
                 let name = entry.file_name().to_string_lossy().into_owned();
+                // `DirEntry::metadata` does not follow links.
                 let meta = entry.metadata();
                 let is_dir = meta.as_ref().is_ok_and(|m| m.is_dir());
-                if !is_dir
+                if meta.as_ref().is_ok_and(|m| m.file_type().is_symlink()) {
+                    context.links.insert(join(&dir, &name));
+                } else if meta
+                    .as_ref()
+                    .is_ok_and(|m| m.is_file() && m.len() <= MAX_TEXT)
                     && wanted_text(&name)
-                    && meta.as_ref().is_ok_and(|m| m.len() <= MAX_TEXT)
-                    && let Ok(text) = std::fs::read_to_string(entry.path())
+                    && let Some(text) = read_small(&entry.path())
                 {
                     context.texts.insert(join(&dir, &name), text);
                 }
@@ -155,6 +191,12 @@ impl Context {
         Ok(context)
     }
 
+    /// True when the entry at `path` is a symbolic link: its name is known,
+    /// its text is not read, and no fix writes through it.
+    pub fn is_link(&self, path: &str) -> bool {
+        self.links.contains(path.trim_end_matches('/'))
+    }
+
     /// A context made of these entries (`a/b`, folders as `a/`), for tests.
     pub fn from_names<I, S>(names: I) -> Self
     where
@@ -163,7 +205,7 @@ impl Context {
     {
         let mut context = Context {
             dirs: Some(BTreeMap::new()),
-            texts: BTreeMap::new(),
+            ..Context::default()
         };
         for name in names {
             context.add(&name.into(), None);
@@ -252,5 +294,33 @@ mod tests {
         );
         assert_eq!(clean_relative("../x"), None);
         assert_eq!(clean_relative("/etc"), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn nothing_is_read_through_links_or_from_outside() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let outside = dir.path().join("outside");
+        std::fs::create_dir(&outside).unwrap();
+        std::fs::write(outside.join("notes.txt"), "secret").unwrap();
+        std::fs::write(outside.join("package.json"), "{}").unwrap();
+        let root = dir.path().join("ctx");
+        std::fs::create_dir(&root).unwrap();
+        std::fs::write(root.join("requirements.txt"), "flask\n").unwrap();
+        symlink(outside.join("notes.txt"), root.join(".dockerignore")).unwrap();
+        symlink(&outside, root.join("linked")).unwrap();
+        let document = crate::syntax::parse("FROM a\nCOPY linked/ /x/\n").unwrap();
+        let c = Context::for_document(&root, Some(&document)).unwrap();
+        assert_eq!(c.text("requirements.txt"), Some("flask\n"));
+        assert_eq!(c.has(".dockerignore"), Some(true));
+        assert!(c.is_link(".dockerignore"));
+        assert_eq!(c.text(".dockerignore"), None, "not read through the link");
+        assert_eq!(
+            c.names("linked").map(|n| n.count()),
+            None,
+            "outside the context"
+        );
+        assert_eq!(c.text("linked/package.json"), None);
     }
 }

@@ -31,6 +31,9 @@ impl Default for Settings {
     }
 }
 
+/// The base-image profiles there are (`--profile`, `profiles:`).
+pub const PROFILES: &[&str] = &["alpine"];
+
 /// The enabled rules, by code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RuleSelection {
@@ -75,6 +78,11 @@ impl RuleSelection {
             }
         }
         Ok(Self { enabled })
+    }
+
+    /// Whether `selector` names a rule, a code prefix or `ALL`.
+    pub fn check(selector: &str) -> Result<(), UnknownSelector> {
+        resolve(selector).map(drop)
     }
 
     pub fn is_enabled(&self, rule: &Rule) -> bool {

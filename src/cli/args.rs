@@ -130,7 +130,7 @@ pub struct RuleArgs {
     pub no_builtin: bool,
 
     /// Enable a base-image profile: `alpine` allows alpine targets (musl).
-    #[arg(long, value_name = "NAME", value_parser = ["alpine"])]
+    #[arg(long, value_name = "NAME", value_parser = clap::builder::PossibleValuesParser::new(crate::settings::PROFILES))]
     pub profile: Vec<String>,
 }
 
@@ -187,8 +187,8 @@ pub struct VerifyArgs {
     #[arg(long)]
     pub network: Option<String>,
 
-    /// The file (relative to the context) that gets a one-line change before
-    /// the rebuild; default: the first source file.
+    /// The file (relative to the context, inside it) that gets a one-line
+    /// change before the rebuild; default: the first source file.
     #[arg(long, value_name = "FILE")]
     pub touch: Option<String>,
 

@@ -16,15 +16,17 @@
 //! ```
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
+use serde_saphyr::Spanned;
 
 use super::SettingsError;
 use super::args::RuleArgs;
+use super::read::{self, Links};
 use crate::images::BaseImages;
-use crate::settings::{RuleSelection, Settings};
+use crate::settings::{PROFILES, RuleSelection, Settings};
 use crate::transforms::located;
 
 pub const FILE_NAME: &str = ".dockslim.yaml";
@@ -46,68 +48,111 @@ pub struct Options {
     pub profiles: Option<Vec<String>>,
 }
 
+/// Rule selectors, profiles or globs, each with its place in the file.
+type Names = Vec<Spanned<String>>;
+
 /// The file: the options at the top, and overrides.
-#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct File {
     #[serde(default)]
-    select: Option<Vec<String>>,
+    select: Option<Names>,
     #[serde(default)]
-    ignore: Vec<String>,
+    ignore: Names,
     #[serde(default)]
     unsafe_fixes: Option<bool>,
     #[serde(default)]
-    mappings: Option<String>,
+    mappings: Option<Spanned<String>>,
     #[serde(default)]
     no_builtin: Option<bool>,
     #[serde(default)]
-    profiles: Option<Vec<String>>,
+    profiles: Option<Names>,
     #[serde(default)]
     overrides: Vec<Override>,
 }
 
 /// Options for the Dockerfiles whose path matches one of `paths`.
-#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct Override {
-    paths: Vec<String>,
+    paths: Names,
     #[serde(default)]
-    select: Option<Vec<String>>,
+    select: Option<Names>,
     #[serde(default)]
-    ignore: Vec<String>,
+    ignore: Names,
     #[serde(default)]
     unsafe_fixes: Option<bool>,
     #[serde(default)]
-    mappings: Option<String>,
+    mappings: Option<Spanned<String>>,
     #[serde(default)]
     no_builtin: Option<bool>,
     #[serde(default)]
-    profiles: Option<Vec<String>>,
+    profiles: Option<Names>,
 }
 
-impl File {
+/// The options of the top of the file or of one override, by reference.
+struct Layer<'a> {
+    select: &'a Option<Names>,
+    ignore: &'a Names,
+    unsafe_fixes: Option<bool>,
+    mappings: &'a Option<Spanned<String>>,
+    no_builtin: Option<bool>,
+    profiles: &'a Option<Names>,
+}
+
+fn values(names: &[Spanned<String>]) -> Vec<String> {
+    names.iter().map(|n| n.value.clone()).collect()
+}
+
+impl Layer<'_> {
     fn options(&self) -> Options {
         Options {
-            select: self.select.clone(),
-            ignore: self.ignore.clone(),
+            select: self.select.as_deref().map(values),
+            ignore: values(self.ignore),
             unsafe_fixes: self.unsafe_fixes,
-            mappings: self.mappings.clone(),
+            mappings: self.mappings.as_ref().map(|m| m.value.clone()),
             no_builtin: self.no_builtin,
-            profiles: self.profiles.clone(),
+            profiles: self.profiles.as_deref().map(values),
         }
     }
 }
 
-impl Override {
-    fn options(&self) -> Options {
-        Options {
-            select: self.select.clone(),
-            ignore: self.ignore.clone(),
+impl File {
+    fn layer(&self) -> Layer<'_> {
+        Layer {
+            select: &self.select,
+            ignore: &self.ignore,
             unsafe_fixes: self.unsafe_fixes,
-            mappings: self.mappings.clone(),
+            mappings: &self.mappings,
             no_builtin: self.no_builtin,
-            profiles: self.profiles.clone(),
+            profiles: &self.profiles,
         }
+    }
+
+    fn options(&self) -> Options {
+        self.layer().options()
+    }
+
+    /// The top of the file, then every override, matching or not.
+    fn layers(&self) -> impl Iterator<Item = Layer<'_>> {
+        std::iter::once(self.layer()).chain(self.overrides.iter().map(Override::layer))
+    }
+}
+
+impl Override {
+    fn layer(&self) -> Layer<'_> {
+        Layer {
+            select: &self.select,
+            ignore: &self.ignore,
+            unsafe_fixes: self.unsafe_fixes,
+            mappings: &self.mappings,
+            no_builtin: self.no_builtin,
+            profiles: &self.profiles,
+        }
+    }
+
+    fn options(&self) -> Options {
+        self.layer().options()
     }
 }
 
@@ -115,35 +160,48 @@ impl Override {
 #[derive(Debug)]
 pub struct Config {
     pub path: PathBuf,
+    /// The path as shown, and the text, for errors found after loading.
+    label: String,
+    text: String,
     file: File,
     globs: Vec<globset::GlobSet>,
 }
 
 impl Config {
-    pub fn load(path: &Path) -> Result<Config, SettingsError> {
+    /// Loads and checks a configuration file: every rule name, profile and
+    /// `mappings:` path in it, in overrides that match no Dockerfile too.
+    /// A discovered file is the repository's (`Links::Refuse`); one given
+    /// with `--config` is the user's (`Links::Follow`).
+    pub fn load(path: &Path, links: Links) -> Result<Config, SettingsError> {
         let label = super::walk::normalize(path).display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| SettingsError::Unreadable {
-            path: label.clone(),
-            message: e.to_string(),
+        let text = read::text(path, read::MAX_TABLE, links).map_err(|mut message| {
+            if links == Links::Refuse {
+                message.push_str(" (a repository's configuration must be a regular file; give another with --config)");
+            }
+            SettingsError::Unreadable {
+                path: label.clone(),
+                message,
+            }
         })?;
-        let file: File = serde_saphyr::from_str(&text).map_err(|e| SettingsError::Table {
-            error: located::from_yaml(&label, &text, &e),
+        // Only `true` and `false` are booleans: `unsafe-fixes: "yes"` (or
+        // YAML 1.1's `yes`, `on`) is an error, not a silent opt-in.
+        let options = serde_saphyr::options! { strict_booleans: true };
+        let file: File = serde_saphyr::from_str_with_options(&text, options).map_err(|e| {
+            SettingsError::Table {
+                error: located::from_yaml(&label, &text, &e),
+                text: text.clone(),
+            }
+        })?;
+        let at = |place: &Spanned<String>, message: String| SettingsError::Table {
+            error: located::at(&label, &text, &place.referenced, message),
             text: text.clone(),
-        })?;
+        };
         let mut globs = Vec::new();
         for o in &file.overrides {
             let mut set = globset::GlobSetBuilder::new();
             for pattern in &o.paths {
-                let glob = globset::Glob::new(pattern).map_err(|e| SettingsError::Table {
-                    error: located::at_line_col(
-                        &label,
-                        &text,
-                        line_of(&text, pattern),
-                        1,
-                        format!("bad glob `{pattern}`: {e}"),
-                    ),
-                    text: text.clone(),
-                })?;
+                let glob = globset::Glob::new(&pattern.value)
+                    .map_err(|e| at(pattern, format!("bad glob `{}`: {e}", pattern.value)))?;
                 set.add(glob);
             }
             globs.push(set.build().map_err(|e| SettingsError::Unreadable {
@@ -151,10 +209,55 @@ impl Config {
                 message: e.to_string(),
             })?);
         }
+        let dir = config_dir(path);
+        for layer in file.layers() {
+            let selectors = layer.select.iter().flatten().chain(layer.ignore);
+            for selector in selectors {
+                RuleSelection::check(&selector.value).map_err(|e| at(selector, e.to_string()))?;
+            }
+            for profile in layer.profiles.iter().flatten() {
+                if !PROFILES.contains(&profile.value.as_str()) {
+                    return Err(at(
+                        profile,
+                        format!(
+                            "unknown profile `{}` (known: {})",
+                            profile.value,
+                            PROFILES.join(", ")
+                        ),
+                    ));
+                }
+            }
+            if let Some(mappings) = layer.mappings {
+                mappings_in_tree(dir, &mappings.value).map_err(|m| at(mappings, m))?;
+            }
+        }
         Ok(Config {
             path: path.to_path_buf(),
+            label,
+            text,
             file,
             globs,
+        })
+    }
+
+    /// The base-image table `value` of this file's `mappings:` names,
+    /// checked to be inside the file's folder (see [`mappings_in_tree`]).
+    fn mappings_path(&self, value: &str) -> Result<PathBuf, SettingsError> {
+        mappings_in_tree(config_dir(&self.path), value).map_err(|message| {
+            let place = self
+                .file
+                .layers()
+                .find_map(|l| l.mappings.as_ref().filter(|m| m.value == value).cloned());
+            match place {
+                Some(place) => SettingsError::Table {
+                    error: located::at(&self.label, &self.text, &place.referenced, message),
+                    text: self.text.clone(),
+                },
+                None => SettingsError::Unreadable {
+                    path: self.label.clone(),
+                    message,
+                },
+            }
         })
     }
 
@@ -165,11 +268,7 @@ impl Config {
 
     /// The options for a Dockerfile: the file's, then every matching override.
     pub fn options_for(&self, dockerfile: &Path) -> Options {
-        let base = self
-            .path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
+        let base = config_dir(&self.path);
         let absolute = std::path::absolute(dockerfile).unwrap_or_else(|_| dockerfile.to_path_buf());
         let base = std::path::absolute(base).unwrap_or_else(|_| base.to_path_buf());
         let relative = absolute.strip_prefix(&base).unwrap_or(&absolute);
@@ -183,10 +282,46 @@ impl Config {
     }
 }
 
-fn line_of(text: &str, needle: &str) -> u64 {
-    text.lines()
-        .position(|l| l.contains(needle))
-        .map_or(1, |i| i as u64 + 1)
+/// The folder of a configuration file, which its relative paths start from.
+fn config_dir(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// The path of a repository's `mappings:` table: relative, without `..`,
+/// inside the configuration's folder once links are resolved, and a
+/// regular file. A repository's configuration is as untrusted as the
+/// repository; the error names the value only, so nothing of a file it
+/// must not read is shown. `--mappings FILE` is the user's and may be
+/// anywhere.
+fn mappings_in_tree(dir: &Path, value: &str) -> Result<PathBuf, String> {
+    let relative = Path::new(value);
+    let inside = !value.is_empty()
+        && relative
+            .components()
+            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+    if !inside {
+        return Err(format!(
+            "mappings `{value}` must be a relative path inside this file's folder (no `..`, not absolute); give other tables with --mappings"
+        ));
+    }
+    let path = dir.join(relative);
+    let real =
+        std::fs::canonicalize(&path).map_err(|e| format!("cannot read mappings `{value}`: {e}"))?;
+    let real_dir =
+        std::fs::canonicalize(dir).map_err(|e| format!("cannot read mappings `{value}`: {e}"))?;
+    if !real.starts_with(&real_dir) {
+        return Err(format!(
+            "mappings `{value}` is a symbolic link out of this file's folder; not read"
+        ));
+    }
+    if !std::fs::metadata(&real).is_ok_and(|m| m.is_file()) {
+        return Err(format!(
+            "mappings `{value}` is not a regular file; not read"
+        ));
+    }
+    Ok(path)
 }
 
 fn merge(into: &mut Options, from: &Options) {
@@ -214,7 +349,9 @@ pub fn discover(dockerfile: &Path) -> Option<PathBuf> {
     let mut dir = absolute.parent();
     while let Some(d) = dir {
         let candidate = d.join(FILE_NAME);
-        if candidate.is_file() {
+        // Not `is_file`: a link or a FIFO by that name is found, and then
+        // refused with a message, instead of silently passed over.
+        if std::fs::symlink_metadata(&candidate).is_ok_and(|m| !m.is_dir()) {
             // Shown relative to the working directory, like other paths.
             let cwd = std::env::current_dir().ok();
             let relative =
@@ -246,7 +383,12 @@ impl<'a> Resolver<'a> {
         if let Some(config) = self.configs.lock().expect("not poisoned").get(path) {
             return Ok(Arc::clone(config));
         }
-        let config = Arc::new(Config::load(path)?);
+        let links = if self.args.config.is_some() {
+            Links::Follow
+        } else {
+            Links::Refuse
+        };
+        let config = Arc::new(Config::load(path, links)?);
         self.configs
             .lock()
             .expect("not poisoned")
@@ -321,22 +463,19 @@ pub fn build_settings(
     };
     let mappings = match (&args.mappings, &options.mappings, config) {
         (Some(flag), _, _) => Some(flag.clone()),
-        (None, Some(file), Some(config)) => Some(
-            config
-                .path
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."))
-                .join(file),
-        ),
+        (None, Some(file), Some(config)) => Some(config.mappings_path(file)?),
         _ => None,
     };
     let no_builtin = args.no_builtin || options.no_builtin.unwrap_or(false);
     if let Some(path) = mappings {
         let label = super::walk::normalize(&path).display().to_string();
-        let text = std::fs::read_to_string(&path).map_err(|e| SettingsError::Unreadable {
-            path: label.clone(),
-            message: e.to_string(),
+        // Bounded and regular even when given on the command line
+        // (`--mappings /dev/zero`); a repository's path was checked above.
+        let text = read::text(&path, read::MAX_TABLE, Links::Follow).map_err(|message| {
+            SettingsError::Unreadable {
+                path: label.clone(),
+                message,
+            }
         })?;
         let user = BaseImages::load(&label, &text)
             .map_err(|error| SettingsError::Table { text, error })?;

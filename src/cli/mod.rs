@@ -4,13 +4,14 @@
 pub mod args;
 pub mod config;
 pub mod output;
+pub mod read;
 pub mod report;
 pub mod verify;
 pub mod walk;
 pub mod write;
 
 use std::collections::BTreeSet;
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -28,6 +29,14 @@ use crate::transforms::TableError;
 use args::{Cli, Command, FixArgs, Mode, RuleArgs};
 use report::{FileError, FileRecord, Totals};
 use walk::Input;
+
+/// One line on standard error. Unlike `eprintln!`, it does not panic when
+/// standard error is a closed pipe (`dockslim fix . 2>&1 | head -1`).
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(io::stderr(), $($arg)*);
+    }};
+}
 
 /// Exit statuses: 0 nothing to do, 1 something found or changed, 2 error.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -49,7 +58,7 @@ pub fn run(cli: Cli) -> Status {
         Command::Verify(args) => match verify::verify(&args) {
             Ok(status) => Ok(status),
             Err(err) => {
-                eprintln!("error: {err:#}");
+                note!("error: {err:#}");
                 Ok(Status::Error)
             }
         },
@@ -63,7 +72,7 @@ pub fn run(cli: Cli) -> Status {
         // A closed pipe (`dockslim fix --diff | head`) is not an error.
         Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Status::Clean,
         Err(err) => {
-            eprintln!("error: {err}");
+            note!("error: {err}");
             Status::Error
         }
     }
@@ -120,7 +129,7 @@ pub fn settings_from_args(args: &RuleArgs) -> Result<Settings, SettingsError> {
     let config = args
         .config
         .as_deref()
-        .map(config::Config::load)
+        .map(|path| config::Config::load(path, read::Links::Follow))
         .transpose()?;
     let options = config
         .as_ref()
@@ -204,20 +213,22 @@ enum FileResult {
     },
 }
 
-fn read_input(input: &Input, stdin: &Option<String>) -> Result<String, String> {
+/// Standard input, read once when `-` is among the paths.
+type Stdin = Option<Result<String, String>>;
+
+fn read_input(input: &Input, stdin: &Stdin) -> Result<String, String> {
     match input {
         Input::Stdin => stdin
             .clone()
-            .ok_or_else(|| "standard input was not read".to_owned()),
-        Input::File(path) => {
-            let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-            String::from_utf8(bytes)
-                .map_err(|e| format!("not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()))
-        }
+            .unwrap_or_else(|| Err("standard input was not read".to_owned())),
+        // A path given or found: a regular file (a FIFO would block), at
+        // most `read::MAX_DOCKERFILE` bytes. A link was already judged by
+        // `walk` (followed when given, kept inside the tree when found).
+        Input::File(path) => read::text(path, read::MAX_DOCKERFILE, read::Links::Follow),
     }
 }
 
-fn process(job: &Job, stdin: &Option<String>, context_override: Option<&Path>) -> FileResult {
+fn process(job: &Job, stdin: &Stdin, context_override: Option<&Path>) -> FileResult {
     let source = match read_input(&job.input, stdin) {
         Ok(source) => source,
         Err(message) => return FileResult::Unreadable { message },
@@ -247,9 +258,16 @@ fn process(job: &Job, stdin: &Option<String>, context_override: Option<&Path>) -
     }
 }
 
-/// Where a context file of a fix lives, when the context is a folder.
+/// Where a context file of a fix lives, when the context is a folder: only
+/// a plain relative path inside it (a rule never names another, and a
+/// write must never leave the context).
 fn context_file(context_dir: Option<&Path>, path: &str) -> Option<PathBuf> {
-    Some(context_dir?.join(path))
+    let relative = Path::new(path);
+    let inside = !path.is_empty()
+        && relative
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+    inside.then(|| context_dir.map(|dir| dir.join(relative)))?
 }
 
 /// A progress line on a terminal's standard error, for batches; nothing when
@@ -297,30 +315,31 @@ fn fix(args: &FixArgs) -> io::Result<Status> {
     if let Some(dir) = &rules_args.context
         && !dir.is_dir()
     {
-        eprintln!(
+        note!(
             "error: {}: the build context is not a readable directory",
             dir.display()
         );
         return Ok(Status::Error);
     }
-    let (inputs, walk_errors) = walk::collect(&args.paths);
+    let collected = walk::collect(&args.paths);
+    let inputs = collected.inputs;
     let mut status = Status::Clean;
-    for err in &walk_errors {
-        eprintln!("error: {}: {}", err.path.display(), err.message);
+    for err in &collected.errors {
+        note!("error: {}: {}", err.path.display(), err.message);
         status = Status::Error;
     }
-    let stdin = if inputs.contains(&Input::Stdin) {
-        let mut text = String::new();
-        match io::stdin().read_to_string(&mut text) {
-            Ok(_) => Some(text),
-            Err(err) => {
-                eprintln!("error: cannot read standard input: {err}");
-                None
-            }
-        }
-    } else {
-        None
-    };
+    for skipped in &collected.skipped {
+        note!("warning: {}: {}", skipped.path.display(), skipped.message);
+    }
+    // Bounded like a file (`cat /dev/zero | dockslim fix -`); a failure is
+    // reported once, as the error of the `-` input.
+    let stdin: Stdin = inputs
+        .contains(&Input::Stdin)
+        .then(|| read::bounded(io::stdin().lock(), read::MAX_DOCKERFILE));
+    if mode == Mode::Write {
+        // An interrupted rewrite leaves no temporary file behind.
+        write::remove_on_signal();
+    }
     // Settings per file: flags over the nearest `.dockslim.yaml`.
     let resolver = config::Resolver::new(rules_args);
     let mut jobs = Vec::new();
@@ -341,7 +360,7 @@ fn fix(args: &FixArgs) -> io::Result<Status> {
                 settings,
             }),
             Err(e) => {
-                eprint!("{}", e.render());
+                let _ = write!(io::stderr(), "{}", e.render());
                 return Ok(Status::Error);
             }
         }
@@ -358,6 +377,10 @@ fn fix(args: &FixArgs) -> io::Result<Status> {
     progress.finish();
 
     let mut out = io::stdout().lock();
+    // Standard output closed by its reader (`| head -1`): nothing more is
+    // printed there, but the batch goes on and the exit status still says
+    // what it found.
+    let mut pipe_closed = false;
     let mut written_files = BTreeSet::new();
     let mut records = Vec::new();
     let mut totals = Totals::default();
@@ -373,7 +396,8 @@ fn fix(args: &FixArgs) -> io::Result<Status> {
                 context_dir,
             } => (outcome, context_dir),
             FileResult::Invalid { source, error } => {
-                eprint!(
+                let _ = write!(
+                    io::stderr(),
                     "{}",
                     output::error_with_snippet(&job.label, &source, error.offset, &error.message)
                 );
@@ -383,14 +407,14 @@ fn fix(args: &FixArgs) -> io::Result<Status> {
                 continue;
             }
             FileResult::Unreadable { message } => {
-                eprintln!("error: {}: {message}", job.label);
+                note!("error: {}: {message}", job.label);
                 status = Status::Error;
                 records.push(error_record(job, threshold, message, 1, 1));
                 continue;
             }
         };
         for message in &outcome.internal_errors {
-            eprintln!("error: {}: internal error: {message}", job.label);
+            note!("error: {}: internal error: {message}", job.label);
             status = Status::Error;
         }
         let mut diff = output::unified_diff(&job.label, &outcome.original, &outcome.fixed);
@@ -399,38 +423,61 @@ fn fix(args: &FixArgs) -> io::Result<Status> {
             let Some(path) = context_file(context_dir.as_deref(), &file.path) else {
                 continue;
             };
-            if written_files.insert(path.clone()) {
+            // One context shared by several Dockerfiles is written once,
+            // however its folder was named.
+            let key = path
+                .parent()
+                .and_then(|dir| std::fs::canonicalize(dir).ok())
+                .map_or_else(|| path.clone(), |dir| dir.join(&file.path));
+            if written_files.insert(key) {
                 let shown = walk::normalize(&path).display().to_string();
                 diff.push_str(&output::file_diff(&shown, file.old.as_deref(), &file.new));
                 files_to_write.push((path, file));
             }
         }
-        if mode == Mode::Write && outcome.changed() {
-            let written = match &job.input {
-                Input::Stdin => write!(out, "{}", outcome.fixed).map_err(anyhow::Error::from),
-                Input::File(path) if outcome.original != outcome.fixed => {
-                    write::write_atomically(path, &outcome.fixed)
+        let mut write_error = None;
+        match &job.input {
+            // Standard input mode promises standard output only: the other
+            // files a fix would write are shown in the diff, not written.
+            Input::Stdin if mode == Mode::Write => {
+                to_stdout(&mut out, &outcome.fixed, &mut pipe_closed)?;
+                for (path, _) in &files_to_write {
+                    note!(
+                        "note: {}: not written from standard input; run dockslim on the file to create or change it",
+                        walk::normalize(path).display()
+                    );
                 }
-                Input::File(_) => Ok(()),
-            };
-            if let Err(err) = written {
-                if let Some(io) = err.downcast_ref::<io::Error>()
-                    && io.kind() == io::ErrorKind::BrokenPipe
-                {
-                    return Err(io::ErrorKind::BrokenPipe.into());
-                }
-                eprintln!("error: {}: {err:#}", job.label);
-                status = Status::Error;
-                continue;
             }
-            for (path, file) in &files_to_write {
-                if let Err(err) = write::write_context_file(path, file.old.as_deref(), &file.new) {
-                    eprintln!("error: {}: {err:#}", walk::normalize(path).display());
+            Input::File(path) if mode == Mode::Write && outcome.changed() => {
+                let written = if outcome.original == outcome.fixed {
+                    Ok(())
+                } else {
+                    write::write_atomically(path, &outcome.original, &outcome.fixed)
+                };
+                if let Err(err) = written {
+                    note!("error: {}: {err:#}", job.label);
                     status = Status::Error;
+                    write_error = Some(format!("{err:#}"));
+                } else {
+                    for (path, file) in &files_to_write {
+                        if let Err(err) =
+                            write::write_context_file(path, file.old.as_deref(), &file.new)
+                        {
+                            note!("error: {}: {err:#}", walk::normalize(path).display());
+                            status = Status::Error;
+                            totals.unwritten_context += 1;
+                        }
+                    }
                 }
             }
-        } else if mode == Mode::Write && job.input == Input::Stdin {
-            write!(out, "{}", outcome.fixed)?;
+            _ => {}
+        }
+        if let Some(message) = write_error {
+            // Not rewritten: reported as this file's error, and counted as
+            // not written in the summary, never as rewritten.
+            records.push(error_record(job, threshold, message, 1, 1));
+            totals.unwritten += 1;
+            continue;
         }
         let mut applied = std::collections::BTreeMap::new();
         for rule in &outcome.applied {
@@ -470,19 +517,37 @@ fn fix(args: &FixArgs) -> io::Result<Status> {
             let text = report::text(&records, mode, colour);
             if stdin_written {
                 // Standard output carries the fixed file: findings go to stderr.
-                eprint!("{text}");
+                let _ = write!(io::stderr(), "{text}");
                 String::new()
             } else {
                 text
             }
         }
     };
-    out.write_all(rendered.as_bytes())?;
-    out.flush()?;
+    to_stdout(&mut out, &rendered, &mut pipe_closed)?;
     if args.format == "text" {
-        eprint!("{}", totals.summary(mode, rules_args.unsafe_fixes));
+        let _ = write!(
+            io::stderr(),
+            "{}",
+            totals.summary(mode, rules_args.unsafe_fixes)
+        );
     }
     Ok(status)
+}
+
+/// Writes to standard output unless its reader has gone; a closed pipe is
+/// remembered, not an error.
+fn to_stdout(out: &mut impl Write, text: &str, pipe_closed: &mut bool) -> io::Result<()> {
+    if *pipe_closed {
+        return Ok(());
+    }
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => {
+            *pipe_closed = true;
+            Ok(())
+        }
+        other => other,
+    }
 }
 
 fn error_record(

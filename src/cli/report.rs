@@ -59,6 +59,11 @@ pub struct Totals {
     pub unsafe_only: usize,
     pub applied: BTreeMap<&'static str, usize>,
     pub saving_mb: u64,
+    /// Dockerfiles whose rewrite failed (their records are errors), and
+    /// other context files (`.dockerignore`) whose write failed: counted by
+    /// the command line, never as rewritten.
+    pub unwritten: usize,
+    pub unwritten_context: usize,
 }
 
 impl Totals {
@@ -118,6 +123,13 @@ impl Totals {
                 "Found {} in {files}: {} fixable with --write{more}{saving}.\n",
                 plural(self.findings, "finding"),
                 self.fixable
+            ),
+            Mode::Write if self.unwritten + self.unwritten_context > 0 => format!(
+                "Rewrote {} of {} with {}{by_rule}; {} could not be written (see the errors above){more}{saving}.\n",
+                self.changed,
+                plural(self.files + self.unwritten, "file"),
+                plural(applied, "fix"),
+                plural(self.unwritten + self.unwritten_context, "file")
             ),
             Mode::Diff | Mode::Check | Mode::Write if self.changed == 0 => {
                 format!("Nothing to rewrite in {files}{more}.\n")

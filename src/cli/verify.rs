@@ -80,6 +80,9 @@ impl Cleanup {
 }
 
 pub fn verify(args: &VerifyArgs) -> Result<Status> {
+    if let Some(touch) = &args.touch {
+        check_touch(touch)?;
+    }
     let engine = Command::new("docker")
         .args(["version", "--format", "{{.Server.Version}}"])
         .stdin(Stdio::null())
@@ -95,8 +98,12 @@ pub fn verify(args: &VerifyArgs) -> Result<Status> {
         ),
     }
     let dockerfile = args.path.clone();
-    let source = std::fs::read_to_string(&dockerfile)
-        .with_context(|| format!("cannot read {}", dockerfile.display()))?;
+    let source = super::read::text(
+        &dockerfile,
+        super::read::MAX_DOCKERFILE,
+        super::read::Links::Follow,
+    )
+    .map_err(|e| anyhow!("cannot read {}: {e}", dockerfile.display()))?;
     let context_dir = args.fix.context.clone().unwrap_or_else(|| {
         dockerfile
             .parent()
@@ -171,11 +178,11 @@ fn run_both(
             .with_context(|| format!("cannot copy the build context {}", context_dir.display()))?;
         if role == "rewritten" {
             for file in &outcome.files {
-                std::fs::write(copy.path().join(&file.path), &file.new)?;
+                write_in_copy(&copy.path().join(&file.path), &file.new)?;
             }
         }
         let file = copy.path().join(".dockslim-verify.Dockerfile");
-        std::fs::write(&file, text)?;
+        write_in_copy(&file, text)?;
         let tag = format!("dockslim-verify:{id}-{role}");
         cleanup
             .lock()
@@ -294,7 +301,7 @@ fn measure(args: &VerifyArgs, context: &Path, file: &Path, tag: &str) -> Result<
         .unwrap_or(0);
     // A one-line source change, then a rebuild with the cache.
     if let Some(changed) = pick_source_file(context, args.touch.as_deref()) {
-        let path = context.join(&changed);
+        let path = inside_copy(context, &changed)?;
         let mut f = std::fs::OpenOptions::new().append(true).open(&path)?;
         f.write_all(b"\n")?;
         report.changed_file = Some(changed);
@@ -319,6 +326,57 @@ fn measure(args: &VerifyArgs, context: &Path, file: &Path, tag: &str) -> Result<
         report.smoke_output = Some(text.chars().take(2000).collect());
     }
     Ok(report)
+}
+
+/// Writes a file of the copied context as a new file: the copy keeps the
+/// context's symbolic links, and writing through one would leave the copy.
+fn write_in_copy(path: &Path, text: &str) -> Result<()> {
+    if std::fs::symlink_metadata(path).is_ok() {
+        std::fs::remove_file(path)
+            .with_context(|| format!("cannot replace {} in the copy", path.display()))?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    file.write_all(text.as_bytes())?;
+    Ok(())
+}
+
+/// `--touch FILE` names a file of the build context: a relative path
+/// without `..`. Checked before anything runs.
+fn check_touch(touch: &str) -> Result<()> {
+    let inside = !touch.is_empty()
+        && Path::new(touch).components().all(|c| {
+            matches!(
+                c,
+                std::path::Component::Normal(_) | std::path::Component::CurDir
+            )
+        });
+    if !inside {
+        bail!(
+            "--touch {touch}: must be a path relative to the build context, inside it (no `..`, not absolute)"
+        );
+    }
+    Ok(())
+}
+
+/// The file to append to in the copied context: a regular file whose real
+/// path is inside the copy. The copy keeps the context's symbolic links,
+/// and one of them may point anywhere.
+fn inside_copy(copy: &Path, relative: &str) -> Result<PathBuf> {
+    check_touch(relative)?;
+    let path = copy.join(relative);
+    let meta = std::fs::symlink_metadata(&path)
+        .with_context(|| format!("--touch {relative}: not in the build context"))?;
+    let real = std::fs::canonicalize(&path)?;
+    let real_copy = std::fs::canonicalize(copy)?;
+    if meta.file_type().is_symlink() || !real.starts_with(&real_copy) || !meta.is_file() {
+        bail!(
+            "--touch {relative}: not a regular file of the build context (a link or a special file); not changed"
+        );
+    }
+    Ok(path)
 }
 
 /// The file a one-line change goes into: `--touch FILE`, or the first source
@@ -364,9 +422,11 @@ fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
         } else if kind.is_symlink() {
             #[cfg(unix)]
             std::os::unix::fs::symlink(std::fs::read_link(entry.path())?, &target)?;
-        } else {
+        } else if kind.is_file() {
             std::fs::copy(entry.path(), &target)?;
         }
+        // Anything else (a FIFO, a socket, a device) is left out: copying
+        // a FIFO would block until something writes to it.
     }
     Ok(())
 }
@@ -489,6 +549,33 @@ mod tests {
                 "smoke_passed"
             ]
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn nothing_in_the_copy_is_written_through_a_link() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let outside = dir.path().join("outside.txt");
+        std::fs::write(&outside, "keep\n").unwrap();
+        let copy = dir.path().join("copy");
+        std::fs::create_dir(&copy).unwrap();
+        std::fs::write(copy.join("app.py"), "print(1)\n").unwrap();
+        symlink(&outside, copy.join(".dockslim-verify.Dockerfile")).unwrap();
+        symlink(&outside, copy.join("main.py")).unwrap();
+        write_in_copy(&copy.join(".dockslim-verify.Dockerfile"), "FROM a\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&outside).unwrap(), "keep\n");
+        assert_eq!(
+            std::fs::read_to_string(copy.join(".dockslim-verify.Dockerfile")).unwrap(),
+            "FROM a\n"
+        );
+        assert!(
+            inside_copy(&copy, "main.py").is_err(),
+            "a link is not touched"
+        );
+        assert!(inside_copy(&copy, "../outside.txt").is_err());
+        assert!(inside_copy(&copy, "missing.py").is_err());
+        assert_eq!(inside_copy(&copy, "app.py").unwrap(), copy.join("app.py"));
     }
 
     #[test]

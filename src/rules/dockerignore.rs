@@ -21,7 +21,9 @@ installs its own), `target`, `dist` or `build` (when the image builds them),
 It never lists what the Dockerfile copies by name, nor `.git` when a RUN uses
 git. An existing `.dockerignore` is only extended, and only when it misses
 `.git` or `node_modules`. With `--diff` the file shows as a new-file diff;
-with `--write` it is created.
+with `--write` it is created. A `.dockerignore` that is a symbolic link is
+neither read nor extended (it may point outside the repository): it is
+reported, for a human to check.
 
 ## Why
 Everything in the context is sent to the builder on every build and, with
@@ -269,6 +271,13 @@ fn check(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
                     applicability,
                 )),
             );
+        }
+        Some(true) if checker.context.is_link(".dockerignore") => {
+            out.push(Diagnostic::new(
+                &RULE,
+                range,
+                "`.dockerignore` is a symbolic link: dockslim neither reads nor extends it; check by hand that it leaves out .git and node_modules".to_owned(),
+            ));
         }
         Some(true) => {
             let Some(existing) = checker.context.text(".dockerignore") else {
