@@ -163,8 +163,13 @@ fn merge_keeps_meaning(checker: &Checker<'_>, a: &RunView<'_>, b: &RunView<'_>) 
     let (Some(b_index), Some(script)) = (index(b), a.script()) else {
         return false;
     };
-    let shell_state =
-        crate::semantic::commands::script_shell_state(script, a.instruction.logical.as_str());
+    // A heredoc's script is read from the source, a shell form's from the
+    // logical line.
+    let text = match a.form {
+        run::RunForm::Heredoc(_) => checker.document.source(),
+        _ => a.instruction.logical.as_str(),
+    };
+    let shell_state = crate::semantic::commands::script_shell_state(script, text);
     let needs: Vec<Resource> = checker.model.runs[b_index]
         .commands
         .iter()

@@ -313,17 +313,18 @@ fn setup_obstacle(checker: &Checker<'_>, build: &Instruction) -> Option<String> 
 /// there would be lost in a split (anything but the ecosystem's tools,
 /// package installs and clean-ups).
 fn system_packages(checker: &Checker<'_>, build: &Instruction) -> Result<Vec<String>, String> {
-    let managers = &checker.managers.managers;
+    use crate::semantic::{Action, Resource, commands::SYSTEM_MANAGERS};
     let mut packages = Vec::new();
-    for view in checker
+    for (r, view) in checker
         .runs
         .iter()
-        .filter(|v| v.instruction.range.start <= build.range.start)
+        .enumerate()
+        .filter(|(_, v)| v.instruction.range.start <= build.range.start)
     {
         let Some(script) = view.script() else {
             return Err("a RUN before the build cannot be read".to_owned());
         };
-        for command in script.commands.iter().filter(|c| !c.nested) {
+        for (k, command) in script.commands.iter().enumerate().filter(|(_, c)| !c.nested) {
             let words = run::effective_words(command);
             let Some(program) = run::program(words) else {
                 return Err("a RUN before the build runs a command that cannot be read".to_owned());
@@ -331,32 +332,26 @@ fn system_packages(checker: &Checker<'_>, build: &Instruction) -> Result<Vec<Str
             if BUILDER_ONLY.contains(&program) {
                 continue;
             }
-            let system = managers
-                .iter()
-                .filter(|m| {
-                    ["apt", "apk", "yum", "dnf", "microdnf", "zypper"]
-                        .contains(&m.name.value.as_str())
-                })
-                .find_map(|m| super::packages::matches(m, command).map(|found| (m, found)));
-            let Some((manager, found)) = system else {
-                return Err(format!(
-                    "a RUN of `{program}` before the build prepares the image in a way the runtime stage would not get"
-                ));
-            };
-            if !manager
-                .install
-                .iter()
-                .any(|i| Some(i.as_str()) == found.subcommand_name())
-            {
-                // update, clean, upgrade: the builder's own business.
-                continue;
-            }
-            let sub = found.subcommand.unwrap_or(found.verb);
-            for word in &found.words[sub + 1..] {
-                match word.literal.as_deref() {
-                    Some(w) if w.starts_with('-') => {}
-                    Some(w) => packages.push(w.split('=').next().unwrap_or(w).to_owned()),
-                    None => return Err("a package name uses a variable".to_owned()),
+            // The model classified the command once.
+            let facts = &checker.model.runs[r].commands[k];
+            match &facts.action {
+                Action::PackageInstall { packages: names, .. } => {
+                    if facts.provides.contains(&Resource::Package("$".to_owned())) {
+                        return Err("a package name uses a variable".to_owned());
+                    }
+                    packages.extend(names.iter().cloned());
+                }
+                // update, clean: the builder's own business.
+                Action::ListsUpdate { .. } | Action::Cleanup { .. } => {}
+                // upgrade and the like, also the builder's.
+                _ if checker.managers.managers.iter().any(|m| {
+                    SYSTEM_MANAGERS.contains(&m.name.value.as_str())
+                        && super::packages::matches(m, command).is_some()
+                }) => {}
+                _ => {
+                    return Err(format!(
+                        "a RUN of `{program}` before the build prepares the image in a way the runtime stage would not get"
+                    ));
                 }
             }
         }
