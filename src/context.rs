@@ -32,6 +32,18 @@ pub struct Context {
 }
 
 /// Names whose text rules read.
+/// The size limit for a file whose text the rules read, or `None` for a
+/// file they do not read. npm lockfiles of real apps run to megabytes; DS401
+/// reads them for install scripts (native modules).
+fn text_limit(name: &str) -> Option<u64> {
+    if name == "package-lock.json" {
+        return Some(MAX_LOCKFILE);
+    }
+    wanted_text(name).then_some(MAX_TEXT)
+}
+
+const MAX_LOCKFILE: u64 = 16 * 1024 * 1024;
+
 fn wanted_text(name: &str) -> bool {
     name.ends_with(".txt")
         || name.ends_with(".in")
@@ -78,15 +90,15 @@ fn clean_relative(path: &str) -> Option<String> {
 
 /// The text of a small regular file; the limit holds on the bytes read, in
 /// case the file grew after its size was looked at.
-fn read_small(path: &Path) -> Option<String> {
+fn read_small(path: &Path, limit: u64) -> Option<String> {
     use std::io::Read;
     let file = std::fs::File::open(path).ok()?;
     if !file.metadata().ok()?.is_file() {
         return None;
     }
     let mut bytes = Vec::new();
-    file.take(MAX_TEXT + 1).read_to_end(&mut bytes).ok()?;
-    if bytes.len() as u64 > MAX_TEXT {
+    file.take(limit + 1).read_to_end(&mut bytes).ok()?;
+    if bytes.len() as u64 > limit {
         return None;
     }
     String::from_utf8(bytes).ok()
@@ -176,11 +188,9 @@ impl Context {
                 let is_dir = meta.as_ref().is_ok_and(|m| m.is_dir());
                 if meta.as_ref().is_ok_and(|m| m.file_type().is_symlink()) {
                     context.links.insert(join(&dir, &name));
-                } else if meta
-                    .as_ref()
-                    .is_ok_and(|m| m.is_file() && m.len() <= MAX_TEXT)
-                    && wanted_text(&name)
-                    && let Some(text) = read_small(&entry.path())
+                } else if let Some(limit) = text_limit(&name)
+                    && meta.as_ref().is_ok_and(|m| m.is_file() && m.len() <= limit)
+                    && let Some(text) = read_small(&entry.path(), limit)
                 {
                     context.texts.insert(join(&dir, &name), text);
                 }

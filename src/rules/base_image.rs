@@ -144,6 +144,9 @@ fn stage_facts(checker: &Checker<'_>, index: usize, stage: &Stage<'_>) -> StageF
             if let Some(why) = pip_builds_from_source(checker, &args) {
                 facts.compiles.get_or_insert(why);
             }
+            if let Some(why) = js_install_may_compile(checker, &args) {
+                facts.compiles.get_or_insert(why);
+            }
             if COMPILERS.contains(&program.as_str()) {
                 facts.compiles.get_or_insert(program.clone());
             }
@@ -229,6 +232,44 @@ fn pip_builds_from_source(checker: &Checker<'_>, args: &[String]) -> Option<Stri
         }
     }
     None
+}
+
+/// An npm, yarn or pnpm install whose dependencies may compile native code
+/// (node-gyp needs the python3, make and g++ of the full image). Known only
+/// from a `package-lock.json` that records install scripts
+/// (`hasInstallScript`, lockfile version 2 and later); another lockfile, an
+/// old one or none leaves it unknown, which counts as compiling. An unknown
+/// build context (standard input) says nothing either way.
+fn js_install_may_compile(checker: &Checker<'_>, args: &[String]) -> Option<String> {
+    let program = args.first()?.rsplit('/').next()?;
+    let sub = args.get(1).map(String::as_str);
+    let installs = match program {
+        "npm" => matches!(sub, Some("ci" | "install" | "i")),
+        "yarn" => matches!(sub, None | Some("install")),
+        "pnpm" => matches!(sub, Some("install" | "i")),
+        _ => false,
+    };
+    if !installs || args.iter().any(|a| a == "--ignore-scripts") {
+        return None;
+    }
+    checker.context.has("package.json")?;
+    let lock = checker
+        .context
+        .text("package-lock.json")
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok());
+    let Some(packages) = lock.as_ref().and_then(|l| l["packages"].as_object()) else {
+        return Some(format!(
+            "`{}`: no package-lock.json that records install scripts, so native modules cannot be ruled out",
+            args[..2.min(args.len())].join(" ")
+        ));
+    };
+    packages
+        .iter()
+        .find(|(_, p)| p["hasInstallScript"].as_bool() == Some(true))
+        .map(|(path, _)| {
+            let name = path.rsplit("node_modules/").next().unwrap_or(path);
+            format!("`{name}` runs an install script (native modules compile with node-gyp)")
+        })
 }
 
 /// Why `entry` does not fit the stage, if it does not.
