@@ -317,7 +317,12 @@ fn system_packages(checker: &Checker<'_>, build: &Instruction) -> Result<Vec<Str
         let Some(script) = view.script() else {
             return Err("a RUN before the build cannot be read".to_owned());
         };
-        for (k, command) in script.commands.iter().enumerate().filter(|(_, c)| !c.nested) {
+        for (k, command) in script
+            .commands
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.nested)
+        {
             let words = run::effective_words(command);
             let Some(program) = run::program(words) else {
                 return Err("a RUN before the build runs a command that cannot be read".to_owned());
@@ -328,7 +333,9 @@ fn system_packages(checker: &Checker<'_>, build: &Instruction) -> Result<Vec<Str
             // The model classified the command once.
             let facts = &checker.model.runs[r].commands[k];
             match &facts.action {
-                Action::PackageInstall { packages: names, .. } => {
+                Action::PackageInstall {
+                    packages: names, ..
+                } => {
                     if facts.provides.contains(&Resource::Package("$".to_owned())) {
                         return Err("a package name uses a variable".to_owned());
                     }
