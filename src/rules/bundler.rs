@@ -44,13 +44,12 @@ fn check(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
     let Some(last) = checker.stages.len().checked_sub(1) else {
         return;
     };
-    let stage = &checker.stages[last];
     let mut configured = false;
     for view in checker.runs.iter().filter(|v| v.stage == last) {
         let Some(script) = view.script() else {
             continue;
         };
-        if run::env_defined(stage, view.instruction, "BUNDLE_WITHOUT") {
+        if run::env_defined(&checker.model, view.instruction, "BUNDLE_WITHOUT") {
             return;
         }
         for command in &script.commands {

@@ -240,7 +240,6 @@ fn check(
         let Some(script) = view.script() else {
             continue;
         };
-        let stage = &checker.stages[view.stage];
         for manager in &checker.managers.managers {
             for spec in manager.flags.iter().filter(|f| f.rule.value == rule.code) {
                 if spec.final_stage_only && !checker.is_final_stage(view.stage) {
@@ -259,7 +258,7 @@ fn check(
                 if spec
                     .unless_env
                     .as_deref()
-                    .is_some_and(|env| run::env_defined(stage, view.instruction, env))
+                    .is_some_and(|env| run::env_defined(&checker.model, view.instruction, env))
                 {
                     continue;
                 }

@@ -463,44 +463,12 @@ fn plan(
     // (system packages, `corepack enable`) that it may need move up with it
     // instead, in their order, as RUNs of their own: the same answer
     // whether they sit in RUNs between or earlier in its own RUN.
-    let needs: Vec<Resource> = checker.model.runs[run_index].commands[command_index]
+    let mut needs: Vec<Resource> = checker.model.runs[run_index].commands[command_index]
         .needs
         .iter()
         .filter(|n| **n != Resource::ContextFiles)
         .cloned()
         .collect();
-    let mut setup: Vec<&Instruction> = Vec::new();
-    for between in stage
-        .instructions
-        .iter()
-        .filter(|i| i.range.start > b.range.start && i.range.start < view.instruction.range.start)
-    {
-        if can_precede(&needs, &checker.model.provides(between)) {
-            continue;
-        }
-        let r = checker
-            .runs
-            .iter()
-            .position(|v| std::ptr::eq(v.instruction, *between));
-        match r.map(|r| setup_only(checker, r, usize::MAX)) {
-            Some(Ok(())) if moving => setup.push(between),
-            Some(Ok(())) => {
-                return Err(
-                    "the download step would run before the RUN between them, which it may need"
-                        .to_owned(),
-                );
-            }
-            Some(Err(why)) => {
-                return Err(format!("{why} between them could change the install"));
-            }
-            None => {
-                return Err(format!(
-                    "the {} between them could change the install",
-                    between.keyword()
-                ));
-            }
-        }
-    }
     let cd_first = script
         .commands
         .iter()
@@ -510,7 +478,8 @@ fn plan(
     // when the install needs nothing they provide; otherwise they move up
     // with it (a moved install) or keep the download step from going first.
     let program = run::program(run::effective_words(install.command));
-    let prefix_moves = checker.model.runs[run_index].commands[..command_index]
+    let prefix = &checker.model.runs[run_index].commands[..command_index];
+    let prefix_moves = prefix
         .iter()
         .filter(|c| {
             // The build tool's own commands before a build (`go mod download
@@ -530,7 +499,54 @@ fn plan(
                 "{why} before it in the RUN could change the install"
             ));
         }
+        // What moves needs what it needs too (an install, its lists).
+        needs.extend(prefix.iter().flat_map(|c| c.needs.iter().cloned()));
     }
+    // The steps between, nearest first, so that a step that moves brings
+    // its own needs into the check of the steps before it.
+    let between_steps: Vec<&Instruction> = stage
+        .instructions
+        .iter()
+        .filter(|i| i.range.start > b.range.start && i.range.start < view.instruction.range.start)
+        .copied()
+        .collect();
+    let mut setup: Vec<&Instruction> = Vec::new();
+    for between in between_steps.into_iter().rev() {
+        if can_precede(&needs, &checker.model.provides(between)) {
+            continue;
+        }
+        let r = checker
+            .runs
+            .iter()
+            .position(|v| std::ptr::eq(v.instruction, between));
+        match r.map(|r| (r, setup_only(checker, r, usize::MAX))) {
+            Some((r, Ok(()))) if moving => {
+                setup.push(between);
+                needs.extend(
+                    checker.model.runs[r]
+                        .commands
+                        .iter()
+                        .flat_map(|c| c.needs.iter().cloned()),
+                );
+            }
+            Some((_, Ok(()))) => {
+                return Err(
+                    "the download step would run before the RUN between them, which it may need"
+                        .to_owned(),
+                );
+            }
+            Some((_, Err(why))) => {
+                return Err(format!("{why} between them could change the install"));
+            }
+            None => {
+                return Err(format!(
+                    "the {} between them could change the install",
+                    between.keyword()
+                ));
+            }
+        }
+    }
+    setup.reverse();
     // The install must run where the copy lands.
     let workdir = checker.model.workdir_before(b);
     let dest = copy.dest.trim_end_matches('/');

@@ -10,7 +10,7 @@ use super::run::{self, RunForm};
 use super::{Checker, Rule};
 use crate::fix::{Applicability, Diagnostic, Fix};
 use crate::syntax::shell::SimpleCommand;
-use crate::syntax::{ImageRef, Instruction, Keyword, Stage};
+use crate::syntax::{ImageRef, Instruction, Stage};
 
 pub static RULE: Rule = Rule {
     code: "DS302",
@@ -95,17 +95,19 @@ const ALREADY: [&str; 7] = [
 
 /// `NODE_ENV=production` is set for the install (an ENV or ARG before it,
 /// or an assignment on the command): npm and Yarn leave dev dependencies out.
-fn production_env(stage: &Stage<'_>, run: &Instruction, command: &SimpleCommand) -> bool {
+fn production_env(checker: &Checker<'_>, run: &Instruction, command: &SimpleCommand) -> bool {
     let production = |text: &str| {
         text.contains("NODE_ENV=production")
             || text.contains("NODE_ENV=\"production\"")
             || text.trim_start().starts_with("NODE_ENV production")
     };
-    stage.instructions.iter().any(|i| {
-        matches!(i.keyword(), Keyword::Env | Keyword::Arg)
-            && i.range.start < run.range.start
-            && production(i.args_text())
-    }) || command.assignments.iter().any(|a| production(run.text(*a)))
+    // The model's environment: ENV and ARG of the stage and the stages it
+    // is built on.
+    let from_env = checker.model.env_before(run).is_some_and(|env| {
+        env.var("NODE_ENV")
+            .is_some_and(|v| v.as_deref() == Some("production"))
+    });
+    from_env || command.assignments.iter().any(|a| production(run.text(*a)))
 }
 
 fn check(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
@@ -231,7 +233,7 @@ fn check_stage(
             || literals
                 .iter()
                 .any(|w| ALREADY.iter().any(|a| w.starts_with(a)))
-            || production_env(stage, view.instruction, command)
+            || production_env(checker, view.instruction, command)
         {
             continue;
         }

@@ -1,8 +1,9 @@
 //! Shared helpers for rules that read and edit RUN instructions.
 
 use crate::fix::Edit;
+use crate::semantic::Model;
 use crate::syntax::shell::{self, Connector, Script, SimpleCommand, Word};
-use crate::syntax::{Bias, Document, Instruction, Item, Keyword, Stage, TextRange};
+use crate::syntax::{Bias, Document, Instruction, Item, Keyword, TextRange};
 
 /// A RUN instruction with its shell view.
 pub(crate) struct RunView<'d> {
@@ -280,25 +281,13 @@ pub(crate) fn merge_obstacle(
     })
 }
 
-/// `name` is set by an ENV (or an ARG, which RUN also sees) of the stage
-/// before `instruction`.
-pub(crate) fn env_defined(stage: &Stage<'_>, instruction: &Instruction, name: &str) -> bool {
-    stage
-        .instructions
-        .iter()
-        .take_while(|i| i.range.start < instruction.range.start)
-        .filter(|i| matches!(i.keyword(), Keyword::Env | Keyword::Arg))
-        .any(|i| {
-            let words = i.words();
-            let legacy_env = i.keyword() == Keyword::Env
-                && words.first().is_some_and(|w| !i.text(*w).contains('='));
-            if legacy_env {
-                return i.text(words[0]) == name;
-            }
-            words
-                .iter()
-                .any(|w| i.text(*w).split('=').next() == Some(name))
-        })
+/// `name` is set by an ENV (or an ARG, which RUN also sees) before
+/// `instruction`, in its stage or a stage it is built on (the model's
+/// environment).
+pub(crate) fn env_defined(model: &Model, instruction: &Instruction, name: &str) -> bool {
+    model
+        .env_before(instruction)
+        .is_some_and(|env| env.has_var(name))
 }
 
 /// Inserts `text` right after a word of a shell-form RUN, or `None` when the

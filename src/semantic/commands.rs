@@ -67,6 +67,9 @@ pub enum Resource {
     ContextFiles,
     /// A path in the image.
     Path(String),
+    /// Any file of the image: installs read configuration from many places
+    /// (`~/.npmrc`, `/etc/pip.conf`, `~/.m2/settings.xml`).
+    AnyPath,
     /// The working directory.
     Cwd,
     /// An environment variable (ENV, ARG, `export`).
@@ -98,6 +101,7 @@ impl Resource {
             }
             (Resource::Cwd, Resource::Cwd) | (Resource::User, Resource::User) => true,
             (Resource::AnyVar, Resource::Var(_) | Resource::AnyVarSet) => true,
+            (Resource::AnyPath, Resource::Path(_)) => true,
             (Resource::Var(_), Resource::AnyVarSet) => true,
             (Resource::Var(a), Resource::Var(b)) | (Resource::Tool(a), Resource::Tool(b)) => a == b,
             _ => false,
@@ -106,10 +110,12 @@ impl Resource {
 }
 
 /// What a dependency install or a build needs: the system packages it may
-/// compile against, the context files, where it runs, its settings, its user.
-pub const DEPENDENCY_NEEDS: [Resource; 5] = [
+/// compile against, the context files, the image's files (configuration),
+/// where it runs, its settings, its user.
+pub const DEPENDENCY_NEEDS: [Resource; 6] = [
     Resource::AnyPackage,
     Resource::ContextFiles,
+    Resource::AnyPath,
     Resource::Cwd,
     Resource::AnyVar,
     Resource::User,
