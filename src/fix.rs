@@ -79,6 +79,23 @@ pub struct Fix {
 impl Fix {
     pub fn new(mut edits: Vec<Edit>, applicability: Applicability) -> Self {
         edits.sort_by_key(|e| (e.range.start, e.range.end));
+        // Deletions that overlap delete their union: removing two adjacent
+        // instructions may each take the newline between them (the last
+        // line of a file without a final newline takes the one before it).
+        let mut merged: Vec<Edit> = Vec::with_capacity(edits.len());
+        for edit in edits {
+            if let Some(last) = merged.last_mut()
+                && last.content.is_empty()
+                && edit.content.is_empty()
+                && edit.range.start < edit.range.end
+                && edit.range.start < last.range.end
+            {
+                last.range = TextRange::new(last.range.start, last.range.end.max(edit.range.end));
+                continue;
+            }
+            merged.push(edit);
+        }
+        let edits = merged;
         debug_assert!(
             edits.windows(2).all(|w| w[0].range.end <= w[1].range.start),
             "a fix's own edits must not overlap: {edits:?}"
