@@ -147,6 +147,9 @@ fn stage_facts(checker: &Checker<'_>, index: usize, stage: &Stage<'_>) -> StageF
             if let Some(why) = js_install_may_compile(checker, &args) {
                 facts.compiles.get_or_insert(why);
             }
+            if let Some(why) = install_may_compile(&args) {
+                facts.compiles.get_or_insert(why);
+            }
             if COMPILERS.contains(&program.as_str()) {
                 facts.compiles.get_or_insert(program.clone());
             }
@@ -270,6 +273,37 @@ fn js_install_may_compile(checker: &Checker<'_>, args: &[String]) -> Option<Stri
             let name = path.rsplit("node_modules/").next().unwrap_or(path);
             format!("`{name}` runs an install script (native modules compile with node-gyp)")
         })
+}
+
+/// A pip, gem or Bundler install, which builds from source whatever has no
+/// wheel for the platform or is a gem with a native extension: which ones
+/// that are is not knowable offline, so only `--only-binary :all:` rules it
+/// out.
+fn install_may_compile(args: &[String]) -> Option<String> {
+    let program = args.first()?.rsplit('/').next()?;
+    let pip = program.starts_with("pip")
+        || (program.starts_with("python")
+            && args.get(1).is_some_and(|a| a == "-m")
+            && args.get(2).is_some_and(|a| a == "pip"));
+    let verb = |v: &str| args.iter().any(|a| a == v);
+    if pip && verb("install") {
+        let binary_only = args
+            .windows(2)
+            .any(|w| w[0] == "--only-binary" && w[1] == ":all:")
+            || verb("--only-binary=:all:");
+        return (!binary_only).then(|| {
+            "`pip install`: a package without a wheel for the platform builds from source"
+                .to_owned()
+        });
+    }
+    if (program == "gem" && verb("install"))
+        || (program == "bundle" && (args.len() == 1 || verb("install")))
+    {
+        return Some(format!(
+            "`{program} install`: gems with native extensions compile"
+        ));
+    }
+    None
 }
 
 /// Why `entry` does not fit the stage, if it does not.
