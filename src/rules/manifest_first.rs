@@ -477,6 +477,20 @@ fn plan(
     // The commands before the install in its RUN: they stay where they are
     // when the install needs nothing they provide; otherwise they move up
     // with it (a moved install) or keep the download step from going first.
+    // A statement before the install that holds no simple command is a
+    // declaration or assignment (`export NPM_TOKEN=…`) the shell view does
+    // not list: the install may read it.
+    if let Some(hidden) = script
+        .statements
+        .iter()
+        .filter(|s| s.end <= install.command.range.start)
+        .find(|s| !script.commands.iter().any(|c| s.contains_range(c.range)))
+    {
+        let text = instruction_text(view, *hidden);
+        return Err(format!(
+            "`{text}` before it in the RUN could change the install"
+        ));
+    }
     let program = run::program(run::effective_words(install.command));
     let prefix = &checker.model.runs[run_index].commands[..command_index];
     let prefix_moves = prefix
@@ -717,6 +731,11 @@ fn plan(
         Strategy::Report => unreachable!("handled above"),
     }
     Ok((edits, applicability, note))
+}
+
+/// The logical text of a range of an editable RUN's script.
+fn instruction_text(view: &RunView<'_>, range: crate::syntax::TextRange) -> String {
+    view.instruction.text(range).trim().to_owned()
 }
 
 /// The commands of RUN `run` before `upto` only set the image up (system
