@@ -3,6 +3,7 @@
 
 pub mod args;
 pub mod config;
+pub mod markdown;
 pub mod output;
 pub mod report;
 pub mod verify;
@@ -306,7 +307,11 @@ fn fix(args: &FixArgs) -> io::Result<Status> {
     let (inputs, walk_errors) = walk::collect(&args.paths);
     let mut status = Status::Clean;
     for err in &walk_errors {
-        eprintln!("error: {}: {}", err.path.display(), err.message);
+        eprintln!(
+            "error: {}: {}",
+            output::shown_path(&err.path.display().to_string()),
+            err.message
+        );
         status = Status::Error;
     }
     let stdin = if inputs.contains(&Input::Stdin) {
@@ -375,7 +380,12 @@ fn fix(args: &FixArgs) -> io::Result<Status> {
             FileResult::Invalid { source, error } => {
                 eprint!(
                     "{}",
-                    output::error_with_snippet(&job.label, &source, error.offset, &error.message)
+                    output::error_with_snippet(
+                        &output::shown_path(&job.label),
+                        &source,
+                        error.offset,
+                        &error.message
+                    )
                 );
                 let at = crate::syntax::LineIndex::new(&source).line_col(&source, error.offset);
                 status = Status::Error;
@@ -383,14 +393,17 @@ fn fix(args: &FixArgs) -> io::Result<Status> {
                 continue;
             }
             FileResult::Unreadable { message } => {
-                eprintln!("error: {}: {message}", job.label);
+                eprintln!("error: {}: {message}", output::shown_path(&job.label));
                 status = Status::Error;
                 records.push(error_record(job, threshold, message, 1, 1));
                 continue;
             }
         };
         for message in &outcome.internal_errors {
-            eprintln!("error: {}: internal error: {message}", job.label);
+            eprintln!(
+                "error: {}: internal error: {message}",
+                output::shown_path(&job.label)
+            );
             status = Status::Error;
         }
         let mut diff = output::unified_diff(&job.label, &outcome.original, &outcome.fixed);
@@ -419,13 +432,16 @@ fn fix(args: &FixArgs) -> io::Result<Status> {
                 {
                     return Err(io::ErrorKind::BrokenPipe.into());
                 }
-                eprintln!("error: {}: {err:#}", job.label);
+                eprintln!("error: {}: {err:#}", output::shown_path(&job.label));
                 status = Status::Error;
                 continue;
             }
             for (path, file) in &files_to_write {
                 if let Err(err) = write::write_context_file(path, file.old.as_deref(), &file.new) {
-                    eprintln!("error: {}: {err:#}", walk::normalize(path).display());
+                    eprintln!(
+                        "error: {}: {err:#}",
+                        output::shown_path(&walk::normalize(path).display().to_string())
+                    );
                     status = Status::Error;
                 }
             }

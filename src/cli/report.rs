@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::args::Mode;
+use super::markdown::{self, Place};
 use super::output;
 use crate::fix::{Applicability, Diagnostic};
 use crate::rules;
@@ -173,7 +174,8 @@ pub fn text(records: &[FileRecord], mode: Mode, colour: bool) -> String {
                 };
                 let index = LineIndex::new(source);
                 for d in list {
-                    let line = output::finding_line(&r.label, source, &index, d);
+                    let line =
+                        output::finding_line(&output::shown_path(&r.label), source, &index, d);
                     if colour {
                         let (place, rest) = line.split_once(' ').unwrap_or((&line, ""));
                         let (code, rest) = rest.split_once(' ').unwrap_or((rest, ""));
@@ -193,7 +195,12 @@ pub fn text(records: &[FileRecord], mode: Mode, colour: bool) -> String {
             Mode::Check => {
                 if r.changed {
                     let n: usize = r.applied.values().sum();
-                    let _ = writeln!(out, "would fix {} ({})", r.label, plural(n, "fix"));
+                    let _ = writeln!(
+                        out,
+                        "would fix {} ({})",
+                        output::shown_path(&r.label),
+                        plural(n, "fix")
+                    );
                 }
             }
         }
@@ -280,7 +287,7 @@ pub fn sarif(records: &[FileRecord]) -> String {
                 "message": {"text": d.message},
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": {"uri": r.label},
+                        "artifactLocation": {"uri": uri_reference(&r.label)},
                         "region": {"startLine": sl, "startColumn": sc, "endLine": el, "endColumn": ec.max(1)},
                     }
                 }],
@@ -304,6 +311,22 @@ pub fn sarif(records: &[FileRecord]) -> String {
         }],
     });
     serde_json::to_string_pretty(&value).expect("serializable") + "\n"
+}
+
+/// A path as a SARIF `uri` (a URI reference, RFC 3986): every byte but the
+/// unreserved characters and `/` percent-encoded, so `#`, `?`, `%`, a space
+/// or a newline in a file name stay part of the path, and a `:` in the first
+/// segment is not read as a scheme.
+pub fn uri_reference(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(byte as char);
+        } else {
+            let _ = write!(out, "%{byte:02X}");
+        }
+    }
+    out
 }
 
 fn escape_data(text: &str) -> String {
@@ -370,7 +393,11 @@ pub fn markdown(records: &[FileRecord], totals: &Totals) -> String {
         .iter()
         .filter(|r| r.error.is_none() && !r.diagnostics.is_empty())
     {
-        let _ = writeln!(out, "### `{}`\n", r.label);
+        let _ = writeln!(
+            out,
+            "### {}\n",
+            markdown::code(&output::shown_path(&r.label), Place::Prose)
+        );
         let (done, left): (Vec<&Diagnostic>, Vec<&Diagnostic>) =
             r.diagnostics.iter().partition(|d| r.fixable(d));
         if !done.is_empty() {
@@ -382,8 +409,8 @@ pub fn markdown(records: &[FileRecord], totals: &Totals) -> String {
                     "| {} `{}` | {} | {} | {} | {saving} |",
                     d.rule.code,
                     d.rule.name,
-                    d.message.replace('|', "\\|"),
-                    d.rule.summary.replace('|', "\\|"),
+                    markdown::message(&d.message, Place::Table),
+                    markdown::message(d.rule.summary, Place::Table),
                     d.fix_applicability().map_or("–", Applicability::as_str)
                 );
             }
@@ -392,8 +419,8 @@ pub fn markdown(records: &[FileRecord], totals: &Totals) -> String {
         if !r.diff.is_empty() {
             let _ = writeln!(
                 out,
-                "<details><summary>Diff</summary>\n\n```diff\n{}```\n\n</details>\n",
-                r.diff
+                "<details><summary>Diff</summary>\n\n{}\n</details>\n",
+                markdown::code_block("diff", &r.diff)
             );
         }
         if !left.is_empty() {
@@ -405,7 +432,9 @@ pub fn markdown(records: &[FileRecord], totals: &Totals) -> String {
                 let _ = writeln!(
                     out,
                     "- {} `{}` ({safety}): {}",
-                    d.rule.code, d.rule.name, d.message
+                    d.rule.code,
+                    d.rule.name,
+                    markdown::message(&d.message, Place::Prose)
                 );
             }
             out.push('\n');
