@@ -44,6 +44,9 @@ pub struct Options {
     pub no_builtin: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profiles: Option<Vec<String>>,
+    /// `fix --min-saving` (a size such as `50MB`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_saving: Option<String>,
 }
 
 /// The file: the options at the top, and overrides.
@@ -62,6 +65,8 @@ struct File {
     no_builtin: Option<bool>,
     #[serde(default)]
     profiles: Option<Vec<String>>,
+    #[serde(default)]
+    min_saving: Option<String>,
     #[serde(default)]
     overrides: Vec<Override>,
 }
@@ -83,6 +88,8 @@ struct Override {
     no_builtin: Option<bool>,
     #[serde(default)]
     profiles: Option<Vec<String>>,
+    #[serde(default)]
+    min_saving: Option<String>,
 }
 
 impl File {
@@ -94,6 +101,7 @@ impl File {
             mappings: self.mappings.clone(),
             no_builtin: self.no_builtin,
             profiles: self.profiles.clone(),
+            min_saving: self.min_saving.clone(),
         }
     }
 }
@@ -107,6 +115,7 @@ impl Override {
             mappings: self.mappings.clone(),
             no_builtin: self.no_builtin,
             profiles: self.profiles.clone(),
+            min_saving: self.min_saving.clone(),
         }
     }
 }
@@ -205,6 +214,9 @@ fn merge(into: &mut Options, from: &Options) {
     }
     if from.profiles.is_some() {
         into.profiles.clone_from(&from.profiles);
+    }
+    if from.min_saving.is_some() {
+        into.min_saving.clone_from(&from.min_saving);
     }
 }
 

@@ -5,6 +5,7 @@ pub mod args;
 pub mod config;
 pub mod markdown;
 pub mod output;
+pub mod pull_request;
 pub mod report;
 pub mod verify;
 pub mod walk;
@@ -187,6 +188,8 @@ struct Job {
     path: Option<PathBuf>,
     label: String,
     settings: Arc<Settings>,
+    /// `--min-saving` (or `min-saving:`), in compressed MB.
+    min_saving: Option<f64>,
 }
 
 /// What happened to one input.
@@ -338,12 +341,40 @@ fn fix(args: &FixArgs) -> io::Result<Status> {
             || "-".to_owned(),
             |p| walk::normalize(p).display().to_string(),
         );
+        let min_saving = match args.min_saving {
+            Some(flag) => Ok(Some(flag)),
+            None => resolver
+                .options(path.as_deref())
+                .and_then(|(config, options)| {
+                    options
+                        .min_saving
+                        .as_deref()
+                        .map(|text| {
+                            args::parse_size(text).map_err(|message| SettingsError::Unreadable {
+                                path: config.as_ref().map_or_else(
+                                    || "configuration".to_owned(),
+                                    |c| walk::normalize(&c.path).display().to_string(),
+                                ),
+                                message: format!("min-saving: {message}"),
+                            })
+                        })
+                        .transpose()
+                }),
+        };
+        let min_saving = match min_saving {
+            Ok(min) => min,
+            Err(e) => {
+                eprint!("{}", e.render());
+                return Ok(Status::Error);
+            }
+        };
         match resolver.settings(path.as_deref()) {
             Ok(settings) => jobs.push(Job {
                 input,
                 path,
                 label,
                 settings,
+                min_saving,
             }),
             Err(e) => {
                 eprint!("{}", e.render());
@@ -418,7 +449,18 @@ fn fix(args: &FixArgs) -> io::Result<Status> {
                 files_to_write.push((path, file));
             }
         }
-        if mode == Mode::Write && outcome.changed() {
+        // A bot sets --min-saving so that it opens no pull request for
+        // changes worth less: such a file is left as it is.
+        let held_back = job.min_saving.is_some_and(|min| {
+            outcome.changed() && {
+                let (fixes, _) = report::changes(&outcome, threshold, &job.settings.images);
+                report::size_of(&fixes).low() < min
+            }
+        });
+        if held_back {
+            files_to_write.clear();
+        }
+        if mode == Mode::Write && outcome.changed() && !held_back {
             let written = match &job.input {
                 Input::Stdin => write!(out, "{}", outcome.fixed).map_err(anyhow::Error::from),
                 Input::File(path) if outcome.original != outcome.fixed => {
@@ -448,22 +490,13 @@ fn fix(args: &FixArgs) -> io::Result<Status> {
         } else if mode == Mode::Write && job.input == Input::Stdin {
             write!(out, "{}", outcome.fixed)?;
         }
-        let mut applied = std::collections::BTreeMap::new();
-        for rule in &outcome.applied {
-            *applied.entry(rule.code).or_insert(0) += 1;
+        let mut record =
+            FileRecord::new(job.label.clone(), outcome, threshold, &job.settings, diff);
+        record.held_back = held_back;
+        if held_back {
+            record.changed = false;
+            record.diff.clear();
         }
-        let record = FileRecord {
-            label: job.label.clone(),
-            changed: outcome.changed(),
-            source: outcome.original,
-            fixed: outcome.fixed,
-            diagnostics: outcome.diagnostics,
-            remaining: outcome.remaining,
-            applied,
-            diff,
-            threshold,
-            error: None,
-        };
         let found = match mode {
             Mode::Report => !record.diagnostics.is_empty(),
             Mode::Diff | Mode::Check => record.changed,
@@ -523,5 +556,9 @@ fn error_record(
             line,
             column,
         }),
+        fixes: Vec::new(),
+        left: Vec::new(),
+        rebuild_steps: None,
+        held_back: false,
     }
 }
