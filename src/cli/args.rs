@@ -193,8 +193,10 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "CMD")]
     pub smoke: Option<String>,
 
-    /// `table` (default) or `json`.
-    #[arg(long, default_value = "table", value_parser = ["table", "json"])]
+    /// `table` (default), `json` (schema dockslim-verify/1) or `markdown`
+    /// (the pull-request body of `fix --format markdown`, with the measured
+    /// sizes and rebuild steps in place of the estimates).
+    #[arg(long, default_value = "table", value_parser = ["table", "json", "markdown"])]
     pub format: String,
 
     /// Passed to `docker build --build-arg`.

@@ -44,7 +44,7 @@ pub fn title(totals: &Totals, measured: Option<&Measured>) -> String {
             megabytes(m.compressed_after)
         ));
         parts.push(format!(
-            "a rebuild after a code change ran {} of {} steps instead of {} of {}",
+            "a rebuild after a code change re-ran {} of {} RUN steps instead of {} of {}",
             m.rebuild_after.0, m.rebuild_after.1, m.rebuild_before.0, m.rebuild_before.1
         ));
     } else {
@@ -213,4 +213,66 @@ pub fn body(records: &[FileRecord], totals: &Totals, measured: Option<&Measured>
         );
     }
     out
+}
+
+/// RUN steps a classic-builder rebuild ran (not from the cache), and all
+/// RUN steps: the slow ones (after a cache miss the builder also "runs"
+/// every USER, CMD and ENV, which costs nothing).
+fn ran(steps: &[super::verify::Step]) -> (usize, usize) {
+    let steps: Vec<&super::verify::Step> = steps
+        .iter()
+        .filter(|s| s.instruction.to_ascii_uppercase().starts_with("RUN "))
+        .collect();
+    (steps.iter().filter(|s| !s.cached).count(), steps.len())
+}
+
+/// The body for `dockslim verify --format markdown`: the fix's account, as
+/// `fix --format markdown` gives it, with the measured figures.
+pub fn verified(
+    dockerfile: &std::path::Path,
+    outcome: crate::apply::Outcome,
+    settings: &crate::settings::Settings,
+    report: &super::verify::VerifyReport,
+) -> String {
+    let label = super::walk::normalize(dockerfile).display().to_string();
+    let threshold = if settings.unsafe_fixes {
+        Applicability::Unsafe
+    } else {
+        Applicability::Safe
+    };
+    let mut diff = output::unified_diff(&label, &outcome.original, &outcome.fixed);
+    let dir = dockerfile.parent().unwrap_or(std::path::Path::new(""));
+    for file in &outcome.files {
+        let shown = super::walk::normalize(&dir.join(&file.path))
+            .display()
+            .to_string();
+        diff.push_str(&output::file_diff(&shown, file.old.as_deref(), &file.new));
+    }
+    let record = FileRecord::new(label, outcome, threshold, settings, diff);
+    let mut totals = Totals::default();
+    totals.add(&record);
+    let measured = Measured {
+        size_before: report.original.size_bytes,
+        size_after: report.rewritten.size_bytes,
+        compressed_before: report.original.compressed_bytes,
+        compressed_after: report.rewritten.compressed_bytes,
+        rebuild_before: ran(&report.original.rebuild_steps),
+        rebuild_after: ran(&report.rewritten.rebuild_steps),
+        rebuild_seconds: (
+            report.original.rebuild_seconds,
+            report.rewritten.rebuild_seconds,
+        ),
+        smoke_passed: match (report.original.smoke_passed, report.rewritten.smoke_passed) {
+            (Some(a), Some(b)) => Some(a && b),
+            _ => None,
+        },
+    };
+    let mut body = body(std::slice::from_ref(&record), &totals, Some(&measured));
+    if !report.rewritten.built {
+        body.push_str("**The rewritten Dockerfile did not build**: do not merge.\n\n");
+        if let Some(error) = &report.rewritten.build_error {
+            body.push_str(&markdown::code_block("", error));
+        }
+    }
+    body
 }
