@@ -75,6 +75,17 @@ pub fn title(totals: &Totals, measured: Option<&Measured>) -> String {
     format!("## dockslim: {}", parts.join("; "))
 }
 
+/// The size cell: the estimate, or for a fix bought for something else
+/// whose size effect is unknown, that none is expected.
+fn saving_cell(estimate: &crate::effects::Estimate) -> String {
+    match (estimate.buys, estimate.size) {
+        (Buys::Rebuild | Buys::Reliability | Buys::Tidiness, crate::effects::Size::Unknown) => {
+            "none expected".to_owned()
+        }
+        (_, size) => size.describe(),
+    }
+}
+
 /// The body for `records`.
 pub fn body(records: &[FileRecord], totals: &Totals, measured: Option<&Measured>) -> String {
     let mut out = title(totals, measured);
@@ -139,7 +150,7 @@ pub fn body(records: &[FileRecord], totals: &Totals, measured: Option<&Measured>
                 f.rule.name,
                 markdown::message(&f.message, Place::Table),
                 markdown::message(&f.estimate.says, Place::Table),
-                markdown::text(&f.estimate.size.describe()),
+                markdown::text(&saving_cell(&f.estimate)),
                 f.applicability.as_str()
             );
         }
