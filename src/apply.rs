@@ -4,9 +4,10 @@
 
 use crate::context::Context;
 use crate::fix::{Applicability, Diagnostic, Fix};
+use crate::history::EditHistory;
 use crate::rules::{self, Checker, Rule};
 use crate::settings::Settings;
-use crate::syntax::{self, Document, ParseError};
+use crate::syntax::{self, Document, ParseError, TextRange};
 use crate::transforms::PackageManagers;
 
 /// Applies non-overlapping fixes in one pass. A fix whose first edit starts
@@ -40,6 +41,23 @@ pub fn apply_fixes(text: &str, fixes: &[&Fix]) -> (String, Vec<usize>) {
     (out, applied)
 }
 
+/// A fix the rounds applied, located in the file as the user wrote it.
+#[derive(Clone, Debug)]
+pub struct AppliedFix {
+    /// The finding, as reported in the round that applied its fix (its
+    /// range is into that round's text; see `range` for the original).
+    pub diagnostic: Diagnostic,
+    /// The finding's range in the original text.
+    pub range: TextRange,
+    /// What the fix's edits replaced, in the original text; `None` for a
+    /// fix that only writes other files of the build context.
+    pub edited: Option<TextRange>,
+    /// Other files of the build context the fix writes.
+    pub files: Vec<String>,
+    /// The round that applied it, from 0.
+    pub round: usize,
+}
+
 /// What fixing one file gave.
 #[derive(Debug)]
 pub struct Outcome {
@@ -57,6 +75,11 @@ pub struct Outcome {
     pub internal_errors: Vec<String>,
     /// Other files of the build context to write (`.dockerignore`).
     pub files: Vec<crate::fix::FileEdit>,
+    /// Every fix applied, in order, located in the original text: the one
+    /// record reports render what changed from.
+    pub fixes: Vec<AppliedFix>,
+    /// Each round's edits, to locate ranges of `fixed` in `original`.
+    pub history: EditHistory,
 }
 
 impl Outcome {
@@ -123,20 +146,22 @@ pub fn fix_with_rules(
         converged: false,
         internal_errors: Vec::new(),
         files: Vec::new(),
+        fixes: Vec::new(),
+        history: EditHistory::default(),
     };
     let mut current = diagnostics.clone();
     outcome.diagnostics = diagnostics;
     for _round in 0..settings.max_rounds {
-        let fixes: Vec<(&Fix, &'static Rule)> = current
+        let fixes: Vec<(&Fix, &'static Rule, &Diagnostic)> = current
             .iter()
-            .filter_map(|d| Some((d.fix.as_ref()?, d.rule)))
-            .filter(|(f, _)| f.applicability >= threshold && !f.edits().is_empty())
+            .filter_map(|d| Some((d.fix.as_ref()?, d.rule, d)))
+            .filter(|(f, _, _)| f.applicability >= threshold && !f.edits().is_empty())
             .collect();
         if fixes.is_empty() {
             outcome.converged = true;
             break;
         }
-        let only_fixes: Vec<&Fix> = fixes.iter().map(|(f, _)| *f).collect();
+        let only_fixes: Vec<&Fix> = fixes.iter().map(|(f, _, _)| *f).collect();
         let (text, applied) = apply_fixes(&outcome.fixed, &only_fixes);
         if text == outcome.fixed {
             outcome.converged = true;
@@ -145,6 +170,7 @@ pub fn fix_with_rules(
         match syntax::parse(&text) {
             Ok(next) => {
                 outcome.applied.extend(applied.iter().map(|&i| fixes[i].1));
+                record_round(&mut outcome, &applied, &fixes);
                 outcome.fixed = text;
                 document = next;
                 current = check_with(rules, &document, context, settings);
@@ -170,6 +196,17 @@ pub fn fix_with_rules(
         });
     for diagnostic in &written {
         outcome.applied.push(diagnostic.rule);
+        outcome.fixes.push(AppliedFix {
+            range: outcome.history.to_original(diagnostic.range),
+            edited: None,
+            files: diagnostic
+                .fix
+                .as_ref()
+                .map(|f| f.files.iter().map(|file| file.path.clone()).collect())
+                .unwrap_or_default(),
+            round: outcome.history.rounds(),
+            diagnostic: diagnostic.clone(),
+        });
         for file in &diagnostic.fix.as_ref().expect("filtered above").files {
             if !outcome.files.iter().any(|f| f.path == file.path) {
                 outcome.files.push(file.clone());
@@ -178,6 +215,29 @@ pub fn fix_with_rules(
     }
     outcome.remaining = remaining;
     Ok(outcome)
+}
+
+/// Locates a round's applied fixes in the original text (through the
+/// earlier rounds), then records the round's edits for the next.
+fn record_round(
+    outcome: &mut Outcome,
+    applied: &[usize],
+    fixes: &[(&Fix, &'static Rule, &Diagnostic)],
+) {
+    let round = outcome.history.rounds();
+    let mut edits = Vec::new();
+    for &i in applied {
+        let (fix, _, diagnostic) = fixes[i];
+        outcome.fixes.push(AppliedFix {
+            diagnostic: diagnostic.clone(),
+            range: outcome.history.to_original(diagnostic.range),
+            edited: fix.span().map(|span| outcome.history.to_original(span)),
+            files: Vec::new(),
+            round,
+        });
+        edits.extend(fix.edits().iter().cloned());
+    }
+    outcome.history.push_round(edits);
 }
 
 #[cfg(test)]

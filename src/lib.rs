@@ -8,7 +8,9 @@
 pub mod apply;
 pub mod cli;
 pub mod context;
+pub mod effects;
 pub mod fix;
+pub mod history;
 pub mod images;
 pub mod manifests;
 pub mod rules;
@@ -17,6 +19,6 @@ pub mod settings;
 pub mod syntax;
 pub mod transforms;
 
-pub use apply::{Outcome, fix_source};
+pub use apply::{AppliedFix, Outcome, fix_source};
 pub use context::Context;
 pub use settings::Settings;

@@ -43,7 +43,7 @@ fn report_lists_findings_and_exits_1() {
         .code(1)
         .stdout(contains("Dockerfile:2:23 DS101 [fix] `apt-get install`"))
         .stderr(contains(
-            "Found 1 finding in 1 file: 1 fixable with --write.",
+            "Found 1 finding in 1 file: 1 fixable with --write; estimated saving 10–22 MB (compressed).",
         ));
     assert_eq!(
         read(dir.path().join("Dockerfile")),
@@ -84,7 +84,7 @@ fn unsafe_fixes_are_counted_and_applied_only_when_asked() {
         .args(["fix", "--check", "--unsafe-fixes"])
         .assert()
         .code(1)
-        .stdout(contains("would fix Dockerfile (1 fix)"));
+        .stdout(contains("would fix Dockerfile (1 fix: DS101 line 2)"));
 }
 
 #[test]
@@ -179,7 +179,9 @@ fn write_rewrites_only_changed_files_and_keeps_mode() {
         .args(["fix", "--write", "."])
         .assert()
         .code(1)
-        .stderr(contains("Rewrote 1 of 2 files with 1 fix: DS101 ×1."));
+        .stderr(contains(
+            "Rewrote 1 of 2 files with 1 fix: DS101 ×1; estimated saving 10–22 MB (compressed).",
+        ));
     assert_eq!(read(&path), FIXED);
     assert_eq!(
         fs::metadata(&path).unwrap().permissions().mode() & 0o7777,
@@ -635,9 +637,11 @@ fn formats_json_github_markdown_and_plain_text_when_piped() {
         .stdout(
             contains("## dockslim")
                 .and(contains("| DS101 `apt-lists-cleanup` |"))
-                .and(contains("<details><summary>Diff</summary>"))
-                .and(contains("Not applied, for a human to decide:"))
-                .and(contains("DS401 `base-image-swap` (unsafe)")),
+                .and(contains("<details><summary>Diff of `Dockerfile`</summary>"))
+                .and(contains("### What to check by hand"))
+                .and(contains(
+                    "DS401 `base-image-swap` (unsafe: applied only with --unsafe-fixes)",
+                )),
         );
     // Piped output has no colour codes, and no progress bar.
     let text = dockslim()

@@ -90,8 +90,34 @@ pub struct FixArgs {
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<PathBuf>,
 
+    /// Leave a Dockerfile as it is when its fixes are estimated to save less
+    /// than SIZE of compressed image (`50MB`, `1GB`; a plain number is MB),
+    /// so that a bot opens no pull request for them. Fixes of unknown size
+    /// count as nothing. Also `min-saving:` in `.dockslim.yaml`.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub min_saving: Option<f64>,
+
     #[command(flatten)]
     pub rules: RuleArgs,
+}
+
+/// A size as `--min-saving` takes it, in MB: `50`, `50MB`, `1.5 GB`, `500kB`.
+pub fn parse_size(text: &str) -> Result<f64, String> {
+    let trimmed = text.trim();
+    let split = trimmed
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(trimmed.len());
+    let (number, unit) = trimmed.split_at(split);
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size (such as 50MB or 1GB)"))?;
+    let factor = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "m" | "mb" => 1.0,
+        "g" | "gb" => 1000.0,
+        "k" | "kb" => 0.001,
+        _ => return Err(format!("`{text}`: the unit must be kB, MB or GB")),
+    };
+    Ok(value * factor)
 }
 
 /// What runs and with which data: shared by `fix`, `verify` and `config`.
@@ -167,8 +193,10 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "CMD")]
     pub smoke: Option<String>,
 
-    /// `table` (default) or `json`.
-    #[arg(long, default_value = "table", value_parser = ["table", "json"])]
+    /// `table` (default), `json` (schema dockslim-verify/1) or `markdown`
+    /// (the pull-request body of `fix --format markdown`, with the measured
+    /// sizes and rebuild steps in place of the estimates).
+    #[arg(long, default_value = "table", value_parser = ["table", "json", "markdown"])]
     pub format: String,
 
     /// Passed to `docker build --build-arg`.

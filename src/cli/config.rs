@@ -46,6 +46,9 @@ pub struct Options {
     pub no_builtin: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profiles: Option<Vec<String>>,
+    /// `fix --min-saving` (a size such as `50MB`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_saving: Option<String>,
 }
 
 /// Rule selectors, profiles or globs, each with its place in the file.
@@ -68,6 +71,8 @@ struct File {
     #[serde(default)]
     profiles: Option<Names>,
     #[serde(default)]
+    min_saving: Option<String>,
+    #[serde(default)]
     overrides: Vec<Override>,
 }
 
@@ -88,6 +93,8 @@ struct Override {
     no_builtin: Option<bool>,
     #[serde(default)]
     profiles: Option<Names>,
+    #[serde(default)]
+    min_saving: Option<String>,
 }
 
 /// The options of the top of the file or of one override, by reference.
@@ -98,6 +105,7 @@ struct Layer<'a> {
     mappings: &'a Option<Spanned<String>>,
     no_builtin: Option<bool>,
     profiles: &'a Option<Names>,
+    min_saving: &'a Option<String>,
 }
 
 fn values(names: &[Spanned<String>]) -> Vec<String> {
@@ -113,6 +121,7 @@ impl Layer<'_> {
             mappings: self.mappings.as_ref().map(|m| m.value.clone()),
             no_builtin: self.no_builtin,
             profiles: self.profiles.as_deref().map(values),
+            min_saving: self.min_saving.clone(),
         }
     }
 }
@@ -126,6 +135,7 @@ impl File {
             mappings: &self.mappings,
             no_builtin: self.no_builtin,
             profiles: &self.profiles,
+            min_saving: &self.min_saving,
         }
     }
 
@@ -148,6 +158,7 @@ impl Override {
             mappings: &self.mappings,
             no_builtin: self.no_builtin,
             profiles: &self.profiles,
+            min_saving: &self.min_saving,
         }
     }
 
@@ -340,6 +351,9 @@ fn merge(into: &mut Options, from: &Options) {
     }
     if from.profiles.is_some() {
         into.profiles.clone_from(&from.profiles);
+    }
+    if from.min_saving.is_some() {
+        into.min_saving.clone_from(&from.min_saving);
     }
 }
 

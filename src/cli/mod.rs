@@ -3,7 +3,9 @@
 
 pub mod args;
 pub mod config;
+pub mod markdown;
 pub mod output;
+pub mod pull_request;
 pub mod read;
 pub mod report;
 pub mod verify;
@@ -195,6 +197,8 @@ struct Job {
     path: Option<PathBuf>,
     label: String,
     settings: Arc<Settings>,
+    /// `--min-saving` (or `min-saving:`), in compressed MB.
+    min_saving: Option<f64>,
 }
 
 /// What happened to one input.
@@ -325,11 +329,19 @@ fn fix(args: &FixArgs) -> io::Result<Status> {
     let inputs = collected.inputs;
     let mut status = Status::Clean;
     for err in &collected.errors {
-        note!("error: {}: {}", err.path.display(), err.message);
+        note!(
+            "error: {}: {}",
+            output::shown_path(&err.path.display().to_string()),
+            err.message
+        );
         status = Status::Error;
     }
     for skipped in &collected.skipped {
-        note!("warning: {}: {}", skipped.path.display(), skipped.message);
+        note!(
+            "warning: {}: {}",
+            output::shown_path(&skipped.path.display().to_string()),
+            skipped.message
+        );
     }
     // Bounded like a file (`cat /dev/zero | dockslim fix -`); a failure is
     // reported once, as the error of the `-` input.
@@ -352,12 +364,40 @@ fn fix(args: &FixArgs) -> io::Result<Status> {
             || "-".to_owned(),
             |p| walk::normalize(p).display().to_string(),
         );
+        let min_saving = match args.min_saving {
+            Some(flag) => Ok(Some(flag)),
+            None => resolver
+                .options(path.as_deref())
+                .and_then(|(config, options)| {
+                    options
+                        .min_saving
+                        .as_deref()
+                        .map(|text| {
+                            args::parse_size(text).map_err(|message| SettingsError::Unreadable {
+                                path: config.as_ref().map_or_else(
+                                    || "configuration".to_owned(),
+                                    |c| walk::normalize(&c.path).display().to_string(),
+                                ),
+                                message: format!("min-saving: {message}"),
+                            })
+                        })
+                        .transpose()
+                }),
+        };
+        let min_saving = match min_saving {
+            Ok(min) => min,
+            Err(e) => {
+                eprint!("{}", e.render());
+                return Ok(Status::Error);
+            }
+        };
         match resolver.settings(path.as_deref()) {
             Ok(settings) => jobs.push(Job {
                 input,
                 path,
                 label,
                 settings,
+                min_saving,
             }),
             Err(e) => {
                 let _ = write!(io::stderr(), "{}", e.render());
@@ -399,7 +439,12 @@ fn fix(args: &FixArgs) -> io::Result<Status> {
                 let _ = write!(
                     io::stderr(),
                     "{}",
-                    output::error_with_snippet(&job.label, &source, error.offset, &error.message)
+                    output::error_with_snippet(
+                        &output::shown_path(&job.label),
+                        &source,
+                        error.offset,
+                        &error.message
+                    )
                 );
                 let at = crate::syntax::LineIndex::new(&source).line_col(&source, error.offset);
                 status = Status::Error;
@@ -407,14 +452,17 @@ fn fix(args: &FixArgs) -> io::Result<Status> {
                 continue;
             }
             FileResult::Unreadable { message } => {
-                note!("error: {}: {message}", job.label);
+                note!("error: {}: {message}", output::shown_path(&job.label));
                 status = Status::Error;
                 records.push(error_record(job, threshold, message, 1, 1));
                 continue;
             }
         };
         for message in &outcome.internal_errors {
-            note!("error: {}: internal error: {message}", job.label);
+            note!(
+                "error: {}: internal error: {message}",
+                output::shown_path(&job.label)
+            );
             status = Status::Error;
         }
         let mut diff = output::unified_diff(&job.label, &outcome.original, &outcome.fixed);
@@ -435,27 +483,43 @@ fn fix(args: &FixArgs) -> io::Result<Status> {
                 files_to_write.push((path, file));
             }
         }
+        // A bot sets --min-saving so that it opens no pull request for
+        // changes worth less: such a file is left as it is.
+        let held_back = job.min_saving.is_some_and(|min| {
+            outcome.changed() && {
+                let (fixes, _) = report::changes(&outcome, threshold, &job.settings.images);
+                report::size_of(&fixes).low() < min
+            }
+        });
+        if held_back {
+            files_to_write.clear();
+        }
         let mut write_error = None;
         match &job.input {
             // Standard input mode promises standard output only: the other
             // files a fix would write are shown in the diff, not written.
             Input::Stdin if mode == Mode::Write => {
-                to_stdout(&mut out, &outcome.fixed, &mut pipe_closed)?;
+                let text = if held_back {
+                    &outcome.original
+                } else {
+                    &outcome.fixed
+                };
+                to_stdout(&mut out, text, &mut pipe_closed)?;
                 for (path, _) in &files_to_write {
                     note!(
                         "note: {}: not written from standard input; run dockslim on the file to create or change it",
-                        walk::normalize(path).display()
+                        output::shown_path(&walk::normalize(path).display().to_string())
                     );
                 }
             }
-            Input::File(path) if mode == Mode::Write && outcome.changed() => {
+            Input::File(path) if mode == Mode::Write && outcome.changed() && !held_back => {
                 let written = if outcome.original == outcome.fixed {
                     Ok(())
                 } else {
                     write::write_atomically(path, &outcome.original, &outcome.fixed)
                 };
                 if let Err(err) = written {
-                    note!("error: {}: {err:#}", job.label);
+                    note!("error: {}: {err:#}", output::shown_path(&job.label));
                     status = Status::Error;
                     write_error = Some(format!("{err:#}"));
                 } else {
@@ -463,7 +527,10 @@ fn fix(args: &FixArgs) -> io::Result<Status> {
                         if let Err(err) =
                             write::write_context_file(path, file.old.as_deref(), &file.new)
                         {
-                            note!("error: {}: {err:#}", walk::normalize(path).display());
+                            note!(
+                                "error: {}: {err:#}",
+                                output::shown_path(&walk::normalize(path).display().to_string())
+                            );
                             status = Status::Error;
                             totals.unwritten_context += 1;
                         }
@@ -479,22 +546,13 @@ fn fix(args: &FixArgs) -> io::Result<Status> {
             totals.unwritten += 1;
             continue;
         }
-        let mut applied = std::collections::BTreeMap::new();
-        for rule in &outcome.applied {
-            *applied.entry(rule.code).or_insert(0) += 1;
+        let mut record =
+            FileRecord::new(job.label.clone(), outcome, threshold, &job.settings, diff);
+        record.held_back = held_back;
+        if held_back {
+            record.changed = false;
+            record.diff.clear();
         }
-        let record = FileRecord {
-            label: job.label.clone(),
-            changed: outcome.changed(),
-            source: outcome.original,
-            fixed: outcome.fixed,
-            diagnostics: outcome.diagnostics,
-            remaining: outcome.remaining,
-            applied,
-            diff,
-            threshold,
-            error: None,
-        };
         let found = match mode {
             Mode::Report => !record.diagnostics.is_empty(),
             Mode::Diff | Mode::Check => record.changed,
@@ -572,5 +630,9 @@ fn error_record(
             line,
             column,
         }),
+        fixes: Vec::new(),
+        left: Vec::new(),
+        rebuild_steps: None,
+        held_back: false,
     }
 }

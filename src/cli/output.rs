@@ -9,18 +9,22 @@ use crate::fix::Diagnostic;
 use crate::syntax::LineIndex;
 
 /// A git-style unified diff (`a/` and `b/` prefixes), accepted by
-/// `git apply` and `patch -p1`. Empty when nothing changed.
+/// `git apply` and `patch -p1`. Empty when nothing changed. Paths are
+/// quoted as `git diff` quotes them (see [`diff_path`]).
 pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
     if old == new {
         return String::new();
     }
-    let diff = TextDiff::from_lines(old, new);
-    let body = diff
+    let body = TextDiff::from_lines(old, new)
         .unified_diff()
         .context_radius(3)
-        .header(&format!("a/{path}"), &format!("b/{path}"))
         .to_string();
-    format!("diff --git a/{path} b/{path}\n{body}")
+    let a = diff_path("a/", path);
+    let b = diff_path("b/", path);
+    format!(
+        "diff --git {a} {b}\n--- {a}{tab}\n+++ {b}{tab}\n{body}",
+        tab = header_tab(path)
+    )
 }
 
 /// The diff of another file of the build context; a file that does not
@@ -30,11 +34,95 @@ pub fn file_diff(path: &str, old: Option<&str>, new: &str) -> String {
         let body = TextDiff::from_lines("", new)
             .unified_diff()
             .context_radius(3)
-            .header("/dev/null", &format!("b/{path}"))
             .to_string();
-        return format!("diff --git a/{path} b/{path}\nnew file mode 100644\n{body}");
+        let a = diff_path("a/", path);
+        let b = diff_path("b/", path);
+        return format!(
+            "diff --git {a} {b}\nnew file mode 100644\n--- /dev/null\n+++ {b}{tab}\n{body}",
+            tab = header_tab(path)
+        );
     };
     unified_diff(path, old, new)
+}
+
+/// `prefix` + `path` for a diff header, C-quoted the way `git diff` does
+/// (with its default `core.quotePath`): a path with a control character, a
+/// double quote, a backslash or a byte outside ASCII becomes `"a/…"` with
+/// `\n`, `\t`, `\"`, `\\` and octal escapes, which `git apply` and GNU
+/// `patch` both read back.
+pub fn diff_path(prefix: &str, path: &str) -> String {
+    let whole = format!("{prefix}{path}");
+    if !whole.bytes().any(needs_git_quote) {
+        return whole;
+    }
+    let mut out = String::with_capacity(whole.len() + 8);
+    out.push('"');
+    for byte in whole.bytes() {
+        push_c_escaped(&mut out, byte, true);
+    }
+    out.push('"');
+    out
+}
+
+/// git ends the `---`/`+++` name of an unquoted path with a space in a tab,
+/// so that `patch` does not take the part after the space for a timestamp.
+fn header_tab(path: &str) -> &'static str {
+    if path.contains(' ') && !path.bytes().any(needs_git_quote) {
+        "\t"
+    } else {
+        ""
+    }
+}
+
+fn needs_git_quote(byte: u8) -> bool {
+    byte < 0x20 || byte == b'"' || byte == b'\\' || byte >= 0x7f
+}
+
+fn push_c_escaped(out: &mut String, byte: u8, escape_non_ascii: bool) {
+    match byte {
+        b'\x07' => out.push_str("\\a"),
+        b'\x08' => out.push_str("\\b"),
+        b'\t' => out.push_str("\\t"),
+        b'\n' => out.push_str("\\n"),
+        b'\x0b' => out.push_str("\\v"),
+        b'\x0c' => out.push_str("\\f"),
+        b'\r' => out.push_str("\\r"),
+        b'"' => out.push_str("\\\""),
+        b'\\' => out.push_str("\\\\"),
+        b if b < 0x20 || b == 0x7f || (b >= 0x80 && escape_non_ascii) => {
+            let _ = write!(out, "\\{b:03o}");
+        }
+        b => out.push(b as char),
+    }
+}
+
+/// A file name as the text, `--check` and markdown outputs show it: as it
+/// is, unless it holds a control character (a newline would start a line of
+/// its own, which a CI log reads as a workflow command such as `::error`),
+/// a double quote or a backslash; then C-quoted in double quotes, as git
+/// shows such names. Characters outside ASCII stay readable.
+pub fn shown_path(path: &str) -> std::borrow::Cow<'_, str> {
+    let needs = |c: char| c.is_control() || c == '"' || c == '\\';
+    if !path.chars().any(needs) {
+        return std::borrow::Cow::Borrowed(path);
+    }
+    let mut out = String::with_capacity(path.len() + 8);
+    out.push('"');
+    for c in path.chars() {
+        if c.is_ascii() {
+            push_c_escaped(&mut out, c as u8, false);
+        } else if c.is_control() {
+            // C1 controls (U+0080..U+009F) as their UTF-8 bytes in octal.
+            let mut buf = [0; 4];
+            for &b in c.encode_utf8(&mut buf).as_bytes() {
+                let _ = write!(out, "\\{b:03o}");
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('"');
+    std::borrow::Cow::Owned(out)
 }
 
 /// `path:line:col CODE message`, with the fix applicability in brackets.

@@ -146,7 +146,12 @@ pub fn verify(args: &VerifyArgs) -> Result<Status> {
         c.run();
     }
     let report = result?;
-    print_report(args, &report)?;
+    if args.format == "markdown" {
+        let body = super::pull_request::verified(&dockerfile, outcome, &settings, &report);
+        std::io::stdout().lock().write_all(body.as_bytes())?;
+    } else {
+        print_report(args, &report)?;
+    }
     Ok(if report.passed {
         Status::Clean
     } else {
