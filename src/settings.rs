@@ -15,7 +15,7 @@ pub struct Settings {
     pub max_rounds: usize,
     /// The base-image table: the user's entries, then the built-in ones.
     pub images: Arc<BaseImages>,
-    /// Base-image profiles in use (`alpine`).
+    /// Profiles in use: `alpine` (base images), `cache-mounts` (DS114).
     pub profiles: Vec<String>,
 }
 

@@ -129,8 +129,10 @@ pub struct RuleArgs {
     #[arg(long, requires = "mappings")]
     pub no_builtin: bool,
 
-    /// Enable a base-image profile: `alpine` allows alpine targets (musl).
-    #[arg(long, value_name = "NAME", value_parser = ["alpine"])]
+    /// Enable a profile: `alpine` allows alpine base-image targets (musl);
+    /// `cache-mounts` keeps package caches in BuildKit cache mounts (DS114)
+    /// instead of deleting them.
+    #[arg(long, value_name = "NAME", value_parser = ["alpine", "cache-mounts"])]
     pub profile: Vec<String>,
 }
 
