@@ -384,6 +384,36 @@ mod tests {
         }
     }
 
+    #[test]
+    fn cache_mounts_are_checked() {
+        let base = "managers:\n  - name: a\n    programs: [a]\n    install: [i]\ncache_mounts:\n";
+        let e = error(&format!(
+            "{base}  - name: x\n    manager: b\n    targets: [{{path: /c}}]\n"
+        ));
+        assert_eq!((e.at.line, e.message.as_str()), (7, "unknown manager `b`"));
+        let e = error(&format!(
+            "{base}  - name: x\n    manager: a\n    targets: [{{path: c/d}}]\n"
+        ));
+        assert_eq!(e.at.line, 8);
+        assert!(e.message.contains("not an absolute path"), "{e}");
+        let e = error(&format!(
+            "{base}  - name: x\n    programs: [x]\n    targets: [{{path: /c, sharing: all}}]\n"
+        ));
+        assert!(e.message.contains("sharing `all`"), "{e}");
+        let e = error(&format!("{base}  - name: x\n    targets: [{{path: /c}}]\n"));
+        assert!(e.message.contains("needs a manager or programs"), "{e}");
+        let table = PackageManagers::builtin();
+        for tool in [
+            "apt", "apk", "dnf", "yum", "pip", "npm", "yarn", "pnpm", "go", "cargo", "maven",
+            "gradle", "composer", "bundler",
+        ] {
+            assert!(
+                table.cache_mounts.iter().any(|m| m.name.value == tool),
+                "{tool} missing"
+            );
+        }
+    }
+
     fn error(text: &str) -> TableError {
         PackageManagers::load("t.yaml", text).expect_err(text)
     }

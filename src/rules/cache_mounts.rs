@@ -687,7 +687,16 @@ fn edits(
                     continue;
                 }
                 let range = instruction.source_range(word.range);
-                changes.push(match &drop.with {
+                // `--no-cache` → `--update`, unless the RUN refreshes the
+                // index itself first (`apk update &&`).
+                let refreshed = manager_of(checker, tool).is_some_and(|m| {
+                    script
+                        .commands
+                        .iter()
+                        .take_while(|c| c.range.start < command.range.start)
+                        .any(|c| packages::is_update(m, c))
+                });
+                changes.push(match drop.with.as_ref().filter(|_| !refreshed) {
                     Some(with) => Edit::replace(range, with.clone()),
                     None => {
                         // The word and the blank before it.
@@ -698,20 +707,22 @@ fn edits(
                 });
             }
         }
-        for (k, command) in script.commands.iter().enumerate() {
-            let useless = tool
-                .drop_commands
-                .iter()
-                .any(|p| packages::pattern_matches(p, command))
-                || removes_only_under(command, &all_targets);
-            if !useless || script.statements.get(k) != Some(&command.range) {
-                continue;
-            }
-            if let Some(edit) = run::remove_statement(checker.document, instruction, script, k) {
-                changes.push(edit);
-            }
-        }
     }
+    let useless: Vec<usize> = script
+        .commands
+        .iter()
+        .enumerate()
+        .filter(|(k, command)| {
+            script.statements.get(*k) == Some(&command.range)
+                && (mounts.iter().any(|(tool, _)| {
+                    tool.drop_commands
+                        .iter()
+                        .any(|p| packages::pattern_matches(p, command))
+                }) || removes_only_under(command, &all_targets))
+        })
+        .map(|(k, _)| k)
+        .collect();
+    changes.extend(remove_statements(checker, view, script, &useless));
     let setups: Vec<&str> = mounts
         .iter()
         .filter_map(|(tool, _)| tool.setup.as_ref().map(|s| s.value.as_str()))
@@ -732,6 +743,47 @@ fn edits(
             .all(|e| e.range.end < edit.range.start || edit.range.end < e.range.start)
         {
             edits.push(edit);
+        }
+    }
+    edits
+}
+
+/// Removes statements `ks` (ascending) of a simple chain, each group of
+/// adjacent ones with one edit so that the edits do not touch; nothing when
+/// that would empty the script, and no group whose text holds a comment.
+fn remove_statements(
+    checker: &Checker<'_>,
+    view: &RunView<'_>,
+    script: &Script,
+    ks: &[usize],
+) -> Vec<Edit> {
+    let statements = &script.statements;
+    if !script.is_simple_chain() || ks.is_empty() || ks.len() >= statements.len() {
+        return Vec::new();
+    }
+    let logical = &view.instruction.logical;
+    let mut groups: Vec<(usize, usize)> = Vec::new();
+    for &k in ks {
+        match groups.last_mut() {
+            Some((_, last)) if *last + 1 == k => *last = k,
+            _ => groups.push((k, k)),
+        }
+    }
+    let mut edits = Vec::new();
+    for (first, last) in groups {
+        let range = if last + 1 < statements.len() {
+            TextRange::new(
+                logical.to_source(statements[first].start, Bias::Right),
+                logical.to_source(statements[last + 1].start, Bias::Right),
+            )
+        } else {
+            TextRange::new(
+                logical.to_source(statements[first - 1].end, Bias::Left),
+                logical.to_source(statements[last].end, Bias::Left),
+            )
+        };
+        if !range.slice(checker.document.source()).contains('#') {
+            edits.push(Edit::delete(range));
         }
     }
     edits
