@@ -194,6 +194,22 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "FILE")]
     pub touch: Option<String>,
 
+    /// The builder: `buildkit`, `classic`, or `auto` (default: BuildKit when
+    /// the engine and a docker client on the PATH offer it, else classic).
+    #[arg(long, default_value = "auto", value_parser = ["auto", "buildkit", "classic"])]
+    pub builder: String,
+
+    /// A folder of changed dependency manifests (`requirements.txt`, or
+    /// `package.json` with its lockfile): copied over the context after the
+    /// source-change rebuild, for a timed rebuild after a dependency change.
+    #[arg(long, value_name = "DIR")]
+    pub deps_change: Option<PathBuf>,
+
+    /// Skip `docker save | gzip` (the compressed size is then reported as
+    /// 0): for a large image it takes longer than the builds.
+    #[arg(long)]
+    pub skip_compressed_size: bool,
+
     #[command(flatten)]
     pub fix: RuleArgs,
 }
