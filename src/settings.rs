@@ -15,7 +15,7 @@ pub struct Settings {
     pub max_rounds: usize,
     /// The base-image table: the user's entries, then the built-in ones.
     pub images: Arc<BaseImages>,
-    /// Base-image profiles in use (`alpine`).
+    /// Profiles in use: `alpine` (base images), `cache-mounts` (DS114).
     pub profiles: Vec<String>,
 }
 
@@ -32,7 +32,7 @@ impl Default for Settings {
 }
 
 /// The base-image profiles there are (`--profile`, `profiles:`).
-pub const PROFILES: &[&str] = &["alpine"];
+pub const PROFILES: &[&str] = &["alpine", "cache-mounts"];
 
 /// The enabled rules, by code.
 #[derive(Clone, Debug, PartialEq, Eq)]

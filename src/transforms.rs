@@ -75,6 +75,58 @@ pub(crate) mod located {
 #[serde(deny_unknown_fields)]
 pub struct PackageManagers {
     pub managers: Vec<Manager>,
+    /// BuildKit cache mounts for the `cache-mounts` profile (DS114).
+    #[serde(default)]
+    pub cache_mounts: Vec<CacheMount>,
+}
+
+/// A tool whose cache a `--mount=type=cache` can keep between builds.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CacheMount {
+    pub name: Spanned<String>,
+    /// A manager of the table: its install and update commands use the cache.
+    #[serde(default)]
+    pub manager: Option<Spanned<String>>,
+    /// Or these programs, with one of `subcommands` (any when empty).
+    #[serde(default)]
+    pub programs: Vec<String>,
+    #[serde(default)]
+    pub subcommands: Vec<String>,
+    pub targets: Vec<MountTarget>,
+    #[serde(default)]
+    pub disabled_by_env: Option<String>,
+    /// Prepended to the RUN, once per stage, for the cache to fill.
+    #[serde(default)]
+    pub setup: Option<Spanned<String>>,
+    #[serde(default)]
+    pub drop_flags: Vec<DropFlag>,
+    #[serde(default)]
+    pub drop_commands: Vec<CommandPattern>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MountTarget {
+    /// `~` is the HOME of the user the RUN runs as.
+    pub path: Spanned<String>,
+    /// The path for root, when it is not under root's HOME.
+    #[serde(default)]
+    pub root: Option<String>,
+    /// Variables that move the directory (`VAR` or `VAR/sub`), first set wins.
+    #[serde(default)]
+    pub env: Vec<String>,
+    #[serde(default)]
+    pub sharing: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DropFlag {
+    pub flag: String,
+    /// The flag that replaces it; removed when absent.
+    #[serde(default)]
+    pub with: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -221,7 +273,83 @@ impl PackageManagers {
                 }
             }
         }
+        for mount in &table.cache_mounts {
+            table.check_cache_mount(mount, &spanned_error)?;
+        }
         Ok(table)
+    }
+
+    fn check_cache_mount(
+        &self,
+        mount: &CacheMount,
+        spanned_error: &impl Fn(&Spanned<String>, String) -> TableError,
+    ) -> Result<(), TableError> {
+        let name = &mount.name.value;
+        match &mount.manager {
+            Some(manager) if !self.managers.iter().any(|m| m.name.value == manager.value) => {
+                return Err(spanned_error(
+                    manager,
+                    format!("unknown manager `{}`", manager.value),
+                ));
+            }
+            Some(_) if !mount.programs.is_empty() => {
+                return Err(spanned_error(
+                    &mount.name,
+                    format!("cache mount `{name}` names a manager and programs: one of them"),
+                ));
+            }
+            None if mount.programs.is_empty() => {
+                return Err(spanned_error(
+                    &mount.name,
+                    format!("cache mount `{name}` needs a manager or programs"),
+                ));
+            }
+            _ => {}
+        }
+        if mount.targets.is_empty() {
+            return Err(spanned_error(
+                &mount.name,
+                format!("cache mount `{name}` has no targets"),
+            ));
+        }
+        for target in &mount.targets {
+            let path = &target.path.value;
+            let ok = (path.starts_with('/') || path.starts_with("~/"))
+                && !path.contains([',', ' ', '$'])
+                && !path.ends_with('/');
+            if !ok {
+                return Err(spanned_error(
+                    &target.path,
+                    format!(
+                        "`{path}` is not an absolute path or `~/…` without `,`, spaces, `$` or a trailing `/`"
+                    ),
+                ));
+            }
+            if let Some(sharing) = &target.sharing
+                && !matches!(sharing.value.as_str(), "shared" | "private" | "locked")
+            {
+                return Err(spanned_error(
+                    sharing,
+                    format!(
+                        "sharing `{}` is not shared, private or locked",
+                        sharing.value
+                    ),
+                ));
+            }
+        }
+        if let Some(setup) = &mount.setup {
+            let script = crate::syntax::shell::parse_script(
+                &setup.value,
+                crate::syntax::TextRange::new(0, setup.value.len()),
+            );
+            if !script.is_simple_chain() {
+                return Err(spanned_error(
+                    setup,
+                    "a setup command must be a plain `&&` chain".to_owned(),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// The built-in table, loaded once. It is checked by a test, so a
@@ -379,6 +507,36 @@ mod tests {
             "composer",
         ] {
             assert!(names.contains(&expected), "{expected} missing");
+        }
+    }
+
+    #[test]
+    fn cache_mounts_are_checked() {
+        let base = "managers:\n  - name: a\n    programs: [a]\n    install: [i]\ncache_mounts:\n";
+        let e = error(&format!(
+            "{base}  - name: x\n    manager: b\n    targets: [{{path: /c}}]\n"
+        ));
+        assert_eq!((e.at.line, e.message.as_str()), (7, "unknown manager `b`"));
+        let e = error(&format!(
+            "{base}  - name: x\n    manager: a\n    targets: [{{path: c/d}}]\n"
+        ));
+        assert_eq!(e.at.line, 8);
+        assert!(e.message.contains("not an absolute path"), "{e}");
+        let e = error(&format!(
+            "{base}  - name: x\n    programs: [x]\n    targets: [{{path: /c, sharing: all}}]\n"
+        ));
+        assert!(e.message.contains("sharing `all`"), "{e}");
+        let e = error(&format!("{base}  - name: x\n    targets: [{{path: /c}}]\n"));
+        assert!(e.message.contains("needs a manager or programs"), "{e}");
+        let table = PackageManagers::builtin();
+        for tool in [
+            "apt", "apk", "dnf", "yum", "pip", "npm", "yarn", "pnpm", "go", "cargo", "maven",
+            "gradle", "composer", "bundler",
+        ] {
+            assert!(
+                table.cache_mounts.iter().any(|m| m.name.value == tool),
+                "{tool} missing"
+            );
         }
     }
 

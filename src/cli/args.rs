@@ -155,7 +155,9 @@ pub struct RuleArgs {
     #[arg(long, requires = "mappings")]
     pub no_builtin: bool,
 
-    /// Enable a base-image profile: `alpine` allows alpine targets (musl).
+    /// Enable a profile: `alpine` allows alpine base-image targets (musl);
+    /// `cache-mounts` keeps package caches in BuildKit cache mounts (DS114)
+    /// instead of deleting them.
     #[arg(long, value_name = "NAME", value_parser = clap::builder::PossibleValuesParser::new(crate::settings::PROFILES))]
     pub profile: Vec<String>,
 }
@@ -219,6 +221,22 @@ pub struct VerifyArgs {
     /// change before the rebuild; default: the first source file.
     #[arg(long, value_name = "FILE")]
     pub touch: Option<String>,
+
+    /// The builder: `buildkit`, `classic`, or `auto` (default: BuildKit when
+    /// the engine and a docker client on the PATH offer it, else classic).
+    #[arg(long, default_value = "auto", value_parser = ["auto", "buildkit", "classic"])]
+    pub builder: String,
+
+    /// A folder of changed dependency manifests (`requirements.txt`, or
+    /// `package.json` with its lockfile): copied over the context after the
+    /// source-change rebuild, for a timed rebuild after a dependency change.
+    #[arg(long, value_name = "DIR")]
+    pub deps_change: Option<PathBuf>,
+
+    /// Skip `docker save | gzip` (the compressed size is then reported as
+    /// 0): for a large image it takes longer than the builds.
+    #[arg(long)]
+    pub skip_compressed_size: bool,
 
     #[command(flatten)]
     pub fix: RuleArgs,

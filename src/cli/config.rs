@@ -9,7 +9,7 @@
 //! unsafe-fixes: false
 //! mappings: docker/base-images.yaml   # relative to this file
 //! no-builtin: false
-//! profiles: [alpine]
+//! profiles: [alpine, cache-mounts]
 //! overrides:
 //!   - paths: ["legacy/**"]
 //!     ignore: [DS401]

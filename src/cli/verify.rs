@@ -1,10 +1,11 @@
 //! `dockslim verify`: prove a rewrite. The fixes are applied to a copy of the
 //! build context; the original and the rewritten Dockerfile are built with
-//! the local Docker engine (through the `docker` CLI, classic builder), and
-//! each image is measured: build success, size, cold build time, rebuild
-//! time after a one-line source change (and which steps the cache reused),
-//! and an optional smoke test. Images and copies are removed afterwards,
-//! also on failure or Ctrl-C.
+//! the local Docker engine (through a `docker` CLI, with BuildKit when the
+//! engine and a client offer it, the classic builder otherwise), and each
+//! image is measured: build success, size, cold build time, rebuild time
+//! after a one-line source change and after a dependency change (and which
+//! steps the cache reused), and an optional smoke test. Images and copies
+//! are removed afterwards, also on failure or Ctrl-C.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -28,7 +29,8 @@ pub struct ImageReport {
     pub build_error: Option<String>,
     /// `docker image inspect` size.
     pub size_bytes: u64,
-    /// `docker save | gzip` size: roughly what a registry stores.
+    /// `docker save | gzip` size: roughly what a registry stores (0 with
+    /// `--skip-compressed-size`).
     pub compressed_bytes: u64,
     pub cold_build_seconds: f64,
     pub rebuild_seconds: f64,
@@ -38,18 +40,224 @@ pub struct ImageReport {
     pub rebuild_steps: Vec<Step>,
     pub smoke_passed: Option<bool>,
     pub smoke_output: Option<String>,
+    /// The files `--deps-change` copied over the context (empty: no such
+    /// scenario).
+    pub deps_changed_files: Vec<String>,
+    /// Whether the rebuild after the dependency change built.
+    pub deps_rebuild_built: Option<bool>,
+    pub deps_rebuild_seconds: Option<f64>,
+    pub deps_rebuild_steps: Vec<Step>,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
 pub struct Step {
     pub instruction: String,
     pub cached: bool,
+    /// The targets of the step's `--mount=type=cache` flags.
+    pub cache_mounts: Vec<String>,
+    /// The last lines the step printed while it ran (none when cached).
+    pub output: Vec<String>,
+}
+
+/// How many output lines a step keeps.
+const STEP_OUTPUT_LINES: usize = 40;
+
+impl Step {
+    fn new(instruction: &str) -> Self {
+        Step {
+            instruction: instruction.to_owned(),
+            cache_mounts: cache_mount_targets(instruction),
+            ..Step::default()
+        }
+    }
+
+    fn push_output(&mut self, line: &str) {
+        if self.output.len() == STEP_OUTPUT_LINES {
+            self.output.remove(0);
+        }
+        self.output.push(line.to_owned());
+    }
+}
+
+/// The targets of `--mount=type=cache,…` flags at the start of an instruction.
+fn cache_mount_targets(instruction: &str) -> Vec<String> {
+    instruction
+        .split_whitespace()
+        .skip(1)
+        .take_while(|w| w.starts_with("--"))
+        .filter_map(|w| w.strip_prefix("--mount="))
+        .filter(|v| v.split(',').any(|kv| kv == "type=cache"))
+        .filter_map(|v| {
+            v.split(',').find_map(|kv| {
+                kv.strip_prefix("target=")
+                    .or_else(|| kv.strip_prefix("dst="))
+                    .or_else(|| kv.strip_prefix("destination="))
+                    .map(str::to_owned)
+            })
+        })
+        .collect()
+}
+
+/// The builder a run uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Builder {
+    Classic,
+    Buildkit,
+}
+
+/// The docker client a run calls, and how it builds.
+#[derive(Clone, Debug)]
+pub struct Docker {
+    pub client: PathBuf,
+    pub client_version: String,
+    pub builder: Builder,
+}
+
+impl Docker {
+    fn command(&self) -> Command {
+        Command::new(&self.client)
+    }
+}
+
+/// What one docker client on this machine can do.
+#[derive(Clone, Debug)]
+struct Probe {
+    client: PathBuf,
+    client_version: String,
+    buildkit: bool,
+}
+
+/// `20.10.24+dfsg1` → (20, 10).
+fn major_minor(version: &str) -> Option<(u32, u32)> {
+    let mut parts = version.split(|c: char| !c.is_ascii_digit());
+    Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
+}
+
+/// Whether `DOCKER_BUILDKIT=1 CLIENT build` builds with BuildKit: the
+/// engine must be a Linux engine of 18.09 or later, and the client either
+/// has the buildx plugin (from Docker 23 on, `docker build` is buildx and
+/// fails without it) or is older than 23 with BuildKit built in.
+pub fn offers_buildkit(client: &str, server: &str, os: &str, buildx: bool) -> bool {
+    let at_least_18_09 = |v: &str| major_minor(v).is_some_and(|mm| mm >= (18, 9));
+    let built_in = major_minor(client).is_some_and(|(major, _)| major < 23);
+    os == "linux" && at_least_18_09(server) && (buildx || (built_in && at_least_18_09(client)))
+}
+
+/// The `docker` programs to try: `$DOCKSLIM_DOCKER`, then every `docker` on
+/// the PATH, in order (a newer client first on the PATH may lack buildx
+/// while an older one behind it has BuildKit built in).
+fn clients() -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = Vec::new();
+    let mut seen = Vec::new();
+    let from_env = std::env::var_os("DOCKSLIM_DOCKER").map(PathBuf::from);
+    let on_path = std::env::var_os("PATH")
+        .map(|p| {
+            std::env::split_paths(&p)
+                .map(|dir| dir.join("docker"))
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    for candidate in from_env.into_iter().chain(on_path) {
+        if !candidate.is_file() {
+            continue;
+        }
+        let canonical = std::fs::canonicalize(&candidate).unwrap_or(candidate.clone());
+        if !seen.contains(&canonical) {
+            seen.push(canonical);
+            found.push(candidate);
+        }
+    }
+    found
+}
+
+fn probe(client: &Path) -> std::result::Result<Probe, String> {
+    let out = Command::new(client)
+        .args([
+            "version",
+            "--format",
+            "{{.Client.Version}}|{{.Server.Version}}|{{.Server.Os}}",
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).trim().to_owned());
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut fields = text.trim().split('|');
+    let (client_version, server, os) = (
+        fields.next().unwrap_or_default().to_owned(),
+        fields.next().unwrap_or_default(),
+        fields.next().unwrap_or_default(),
+    );
+    let buildx = Command::new(client)
+        .args(["buildx", "version"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    Ok(Probe {
+        client: client.to_owned(),
+        buildkit: offers_buildkit(&client_version, server, os, buildx),
+        client_version,
+    })
+}
+
+/// Picks the client and builder for `requested` (`auto`, `buildkit`, `classic`).
+pub fn choose_docker(requested: &str) -> Result<Docker> {
+    let candidates = clients();
+    if candidates.is_empty() {
+        bail!(
+            "the `docker` command is not available (none on the PATH): `dockslim verify` needs the Docker CLI and a running engine"
+        );
+    }
+    let mut reachable = Vec::new();
+    let mut first_error = None;
+    for client in &candidates {
+        match probe(client) {
+            Ok(p) => reachable.push(p),
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    if reachable.is_empty() {
+        bail!(
+            "no Docker engine is reachable: `dockslim verify` builds images with the local Docker engine; start one (`dockerd`) or point DOCKER_HOST at one\n  docker said: {}",
+            first_error.unwrap_or_default()
+        );
+    }
+    let with_buildkit = reachable.iter().find(|p| p.buildkit);
+    let (probe, builder) = match (requested, with_buildkit) {
+        ("classic", _) => (&reachable[0], Builder::Classic),
+        ("buildkit" | "auto", Some(p)) => (p, Builder::Buildkit),
+        ("buildkit", None) => bail!(
+            "--builder buildkit: no docker client here builds with BuildKit ({}); install the buildx plugin, or use --builder classic",
+            reachable
+                .iter()
+                .map(|p| format!("{} {}", p.client.display(), p.client_version))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        _ => (&reachable[0], Builder::Classic),
+    };
+    Ok(Docker {
+        client: probe.client.clone(),
+        client_version: probe.client_version.clone(),
+        builder,
+    })
 }
 
 #[derive(Debug, Serialize)]
 pub struct VerifyReport {
     pub schema: &'static str,
     pub dockerfile: String,
+    /// `buildkit` or `classic`.
+    pub builder: Builder,
+    /// The docker client that built, and its version.
+    pub docker: String,
     pub changed: bool,
     pub fixes: Vec<String>,
     pub original: ImageReport,
@@ -58,8 +266,8 @@ pub struct VerifyReport {
 }
 
 /// Images created by this run, removed when it ends however it ends.
-#[derive(Default)]
 struct Cleanup {
+    client: PathBuf,
     images: Vec<String>,
     dirs: Vec<tempfile::TempDir>,
 }
@@ -67,7 +275,7 @@ struct Cleanup {
 impl Cleanup {
     fn run(&mut self) {
         if !self.images.is_empty() {
-            let _ = Command::new("docker")
+            let _ = Command::new(&self.client)
                 .args(["image", "rm", "-f"])
                 .args(&self.images)
                 .stdout(Stdio::null())
@@ -83,20 +291,7 @@ pub fn verify(args: &VerifyArgs) -> Result<Status> {
     if let Some(touch) = &args.touch {
         check_touch(touch)?;
     }
-    let engine = Command::new("docker")
-        .args(["version", "--format", "{{.Server.Version}}"])
-        .stdin(Stdio::null())
-        .output();
-    match engine {
-        Ok(out) if out.status.success() => {}
-        Ok(out) => bail!(
-            "no Docker engine is reachable: `dockslim verify` builds images with the local Docker engine; start one (`dockerd`) or point DOCKER_HOST at one\n  docker said: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        ),
-        Err(e) => bail!(
-            "the `docker` command is not available ({e}): `dockslim verify` needs the Docker CLI and a running engine"
-        ),
-    }
+    let docker = choose_docker(&args.builder)?;
     let dockerfile = args.path.clone();
     let source = super::read::text(
         &dockerfile,
@@ -130,7 +325,11 @@ pub fn verify(args: &VerifyArgs) -> Result<Status> {
         )
     })?;
 
-    let cleanup = Arc::new(Mutex::new(Cleanup::default()));
+    let cleanup = Arc::new(Mutex::new(Cleanup {
+        client: docker.client.clone(),
+        images: Vec::new(),
+        dirs: Vec::new(),
+    }));
     {
         let cleanup = Arc::clone(&cleanup);
         // A second Ctrl-C handler cannot be set in one process; ignore that.
@@ -141,7 +340,15 @@ pub fn verify(args: &VerifyArgs) -> Result<Status> {
             std::process::exit(130);
         });
     }
-    let result = run_both(args, &dockerfile, &context_dir, &source, &outcome, &cleanup);
+    let result = run_both(
+        args,
+        &docker,
+        &dockerfile,
+        &context_dir,
+        &source,
+        &outcome,
+        &cleanup,
+    );
     if let Ok(mut c) = cleanup.lock() {
         c.run();
     }
@@ -163,6 +370,7 @@ static RUN_ID: AtomicU32 = AtomicU32::new(0);
 
 fn run_both(
     args: &VerifyArgs,
+    docker: &Docker,
     dockerfile: &Path,
     context_dir: &Path,
     source: &str,
@@ -194,7 +402,7 @@ fn run_both(
             .map_err(|_| anyhow!("lock"))?
             .images
             .push(tag.clone());
-        let report = measure(args, copy.path(), &file, &tag)?;
+        let report = measure(args, docker, copy.path(), &file, &tag)?;
         cleanup.lock().map_err(|_| anyhow!("lock"))?.dirs.push(copy);
         reports.push(report);
     }
@@ -207,12 +415,16 @@ fn run_both(
             original.build_error.clone().unwrap_or_default()
         );
     }
-    let passed = rewritten.built && rewritten.smoke_passed != Some(false);
+    let passed = rewritten.built
+        && rewritten.smoke_passed != Some(false)
+        && rewritten.deps_rebuild_built != Some(false);
     let mut fixes: Vec<String> = outcome.applied.iter().map(|r| r.code.to_owned()).collect();
     fixes.dedup();
     Ok(VerifyReport {
         schema: "dockslim-verify/1",
         dockerfile: super::walk::normalize(dockerfile).display().to_string(),
+        builder: docker.builder,
+        docker: format!("{} {}", docker.client.display(), docker.client_version),
         changed: outcome.changed(),
         fixes,
         original,
@@ -223,19 +435,21 @@ fn run_both(
 
 fn docker_build(
     args: &VerifyArgs,
+    docker: &Docker,
     context: &Path,
     file: &Path,
     tag: &str,
     no_cache: bool,
 ) -> Result<(bool, String, f64)> {
-    let mut command = Command::new("docker");
-    command
-        .env("DOCKER_BUILDKIT", "0")
-        .arg("build")
-        .arg("-f")
-        .arg(file)
-        .arg("-t")
-        .arg(tag);
+    let mut command = docker.command();
+    match docker.builder {
+        Builder::Classic => command.env("DOCKER_BUILDKIT", "0").arg("build"),
+        // Plain progress: one line per event, with `#N CACHED` for reused steps.
+        Builder::Buildkit => command
+            .env("DOCKER_BUILDKIT", "1")
+            .args(["build", "--progress=plain"]),
+    };
+    command.arg("-f").arg(file).arg("-t").arg(tag);
     if no_cache {
         command.arg("--no-cache");
     }
@@ -260,28 +474,92 @@ fn docker_build(
     Ok((output.status.success(), log, seconds))
 }
 
-/// The steps of a classic-builder log, and whether the cache reused each.
-pub fn parse_steps(log: &str) -> Vec<Step> {
+/// The steps of a build log, and whether the cache reused each.
+pub fn parse_steps(builder: Builder, log: &str) -> Vec<Step> {
+    match builder {
+        Builder::Classic => parse_classic_steps(log),
+        Builder::Buildkit => parse_buildkit_steps(log),
+    }
+}
+
+/// A classic-builder log: `Step 2/3 : RUN …`, ` ---> Using cache`.
+pub fn parse_classic_steps(log: &str) -> Vec<Step> {
     let mut steps: Vec<Step> = Vec::new();
     for line in log.lines() {
         if let Some(rest) = line.strip_prefix("Step ") {
-            let instruction = rest.split_once(" : ").map_or(rest, |(_, i)| i).to_owned();
-            steps.push(Step {
-                instruction,
-                cached: false,
-            });
-        } else if line.trim() == "---> Using cache"
-            && let Some(last) = steps.last_mut()
-        {
-            last.cached = true;
+            let instruction = rest.split_once(" : ").map_or(rest, |(_, i)| i);
+            steps.push(Step::new(instruction));
+        } else if let Some(last) = steps.last_mut() {
+            let trimmed = line.trim();
+            if trimmed == "---> Using cache" {
+                last.cached = true;
+            } else if !trimmed.starts_with("--->")
+                && !trimmed.starts_with("Removing intermediate container")
+                && !trimmed.is_empty()
+            {
+                last.push_output(line);
+            }
         }
     }
     steps
 }
 
-fn measure(args: &VerifyArgs, context: &Path, file: &Path, tag: &str) -> Result<ImageReport> {
+/// BuildKit's `--progress=plain` log: `#7 [build 3/5] RUN …` opens a step
+/// (again when the progress interleaves), `#7 CACHED` marks it reused,
+/// `#7 1.234 text` is its output. `[internal]` vertices, exporting and the
+/// like are not steps of the Dockerfile.
+pub fn parse_buildkit_steps(log: &str) -> Vec<Step> {
+    let mut steps: Vec<Step> = Vec::new();
+    let mut by_vertex: Vec<(u32, usize)> = Vec::new();
+    for line in log.lines() {
+        let Some((vertex, text)) = line
+            .strip_prefix('#')
+            .and_then(|rest| rest.split_once(' '))
+            .and_then(|(n, text)| Some((n.parse::<u32>().ok()?, text)))
+        else {
+            continue;
+        };
+        let known = by_vertex
+            .iter()
+            .find(|(v, _)| *v == vertex)
+            .map(|(_, i)| *i);
+        if let Some(header) = text.strip_prefix('[') {
+            let Some((position, instruction)) = header.split_once("] ") else {
+                continue;
+            };
+            // `1/4`, `stage-0 2/4`, `build 3/5`: a Dockerfile step.
+            let is_step = position
+                .rsplit(' ')
+                .next()
+                .and_then(|p| p.split_once('/'))
+                .is_some_and(|(a, b)| a.parse::<u32>().is_ok() && b.parse::<u32>().is_ok());
+            if is_step && known.is_none() {
+                by_vertex.push((vertex, steps.len()));
+                steps.push(Step::new(instruction));
+            }
+            continue;
+        }
+        let Some(index) = known else { continue };
+        if text == "CACHED" {
+            steps[index].cached = true;
+        } else if let Some((time, output)) = text.split_once(' ')
+            && time.parse::<f64>().is_ok()
+        {
+            steps[index].push_output(output);
+        }
+    }
+    steps
+}
+
+fn measure(
+    args: &VerifyArgs,
+    docker: &Docker,
+    context: &Path,
+    file: &Path,
+    tag: &str,
+) -> Result<ImageReport> {
     let mut report = ImageReport::default();
-    let (ok, log, seconds) = docker_build(args, context, file, tag, true)?;
+    let (ok, log, seconds) = docker_build(args, docker, context, file, tag, true)?;
     report.cold_build_seconds = seconds;
     if !ok {
         let tail: Vec<&str> = log.lines().rev().take(25).collect();
@@ -289,31 +567,35 @@ fn measure(args: &VerifyArgs, context: &Path, file: &Path, tag: &str) -> Result<
         return Ok(report);
     }
     report.built = true;
-    let size = Command::new("docker")
+    let size = docker
+        .command()
         .args(["image", "inspect", "--format", "{{.Size}}", tag])
         .output()?;
     report.size_bytes = String::from_utf8_lossy(&size.stdout)
         .trim()
         .parse()
         .unwrap_or(0);
-    let saved = Command::new("sh")
-        .arg("-c")
-        .arg(format!("docker save '{tag}' | gzip -1 | wc -c"))
-        .output()?;
-    report.compressed_bytes = String::from_utf8_lossy(&saved.stdout)
-        .trim()
-        .parse()
-        .unwrap_or(0);
+    if !args.skip_compressed_size {
+        let saved = Command::new("sh")
+            .arg("-c")
+            .arg("\"$DOCKSLIM_DOCKER_CLIENT\" save \"$DOCKSLIM_TAG\" | gzip -1 | wc -c")
+            .env("DOCKSLIM_DOCKER_CLIENT", &docker.client)
+            .env("DOCKSLIM_TAG", tag)
+            .output()?;
+        report.compressed_bytes = String::from_utf8_lossy(&saved.stdout)
+            .trim()
+            .parse()
+            .unwrap_or(0);
+    }
     // A one-line source change, then a rebuild with the cache.
     if let Some(changed) = pick_source_file(context, args.touch.as_deref()) {
         let path = inside_copy(context, &changed)?;
-        let mut f = std::fs::OpenOptions::new().append(true).open(&path)?;
-        f.write_all(b"\n")?;
+        append_blank_line(&path)?;
         report.changed_file = Some(changed);
     }
-    let (ok, log, seconds) = docker_build(args, context, file, tag, false)?;
+    let (ok, log, seconds) = docker_build(args, docker, context, file, tag, false)?;
     report.rebuild_seconds = seconds;
-    report.rebuild_steps = parse_steps(&log);
+    report.rebuild_steps = parse_steps(docker.builder, &log);
     if !ok {
         report.build_error = Some("the rebuild after a source change failed".to_owned());
     }
@@ -329,6 +611,27 @@ fn measure(args: &VerifyArgs, context: &Path, file: &Path, tag: &str) -> Result<
         let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
         text.push_str(&String::from_utf8_lossy(&output.stderr));
         report.smoke_output = Some(text.chars().take(2000).collect());
+    }
+    // A dependency change, then a rebuild with the cache (and the cache
+    // mounts the earlier builds filled).
+    if let Some(changes) = &args.deps_change {
+        report.deps_changed_files = copy_changes(changes, context, Path::new(""))
+            .with_context(|| format!("cannot apply --deps-change {}", changes.display()))?;
+        report.deps_changed_files.sort();
+        for changed in &report.deps_changed_files {
+            append_blank_line(&context.join(changed))?;
+        }
+        let (ok, log, seconds) = docker_build(args, docker, context, file, tag, false)?;
+        report.deps_rebuild_built = Some(ok);
+        report.deps_rebuild_seconds = Some(seconds);
+        report.deps_rebuild_steps = parse_steps(docker.builder, &log);
+        if !ok && report.build_error.is_none() {
+            let tail: Vec<&str> = log.lines().rev().take(25).collect();
+            report.build_error = Some(format!(
+                "the rebuild after the dependency change failed:\n{}",
+                tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+            ));
+        }
     }
     Ok(report)
 }
@@ -382,6 +685,64 @@ fn inside_copy(copy: &Path, relative: &str) -> Result<PathBuf> {
         );
     }
     Ok(path)
+}
+
+/// Appends a line of blanks to `path`. The blanks (spaces and tabs) spell
+/// a number unique to this run: the builders' caches are content-addressed,
+/// so a change that an earlier run also made would find that run's layers
+/// and the rebuild would measure nothing. Blank lines mean nothing to the
+/// languages and manifests a change goes into.
+fn append_blank_line(path: &Path) -> std::io::Result<()> {
+    static SEQUENCE: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let unique = nanos
+        ^ std::process::id().wrapping_mul(2_654_435_761)
+        ^ SEQUENCE
+            .fetch_add(1, Ordering::Relaxed)
+            .wrapping_mul(40_503);
+    let blanks: String = (0..32)
+        .map(|bit| if unique >> bit & 1 == 1 { '\t' } else { ' ' })
+        .collect();
+    let mut file = std::fs::OpenOptions::new().append(true).open(path)?;
+    file.write_all(format!("\n{blanks}\n").as_bytes())
+}
+
+/// Copies the files under `from` over `to`, and returns their paths
+/// relative to `to`.
+fn copy_changes(from: &Path, to: &Path, rel: &Path) -> std::io::Result<Vec<String>> {
+    let mut copied = Vec::new();
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let name = rel.join(entry.file_name());
+        let target = to.join(&name);
+        // The copy keeps the context's symbolic links: never write through
+        // one (it may point anywhere), and never into a folder outside it.
+        if let Ok(meta) = std::fs::symlink_metadata(&target)
+            && (meta.file_type().is_symlink() || !entry.file_type()?.is_dir())
+        {
+            if meta.is_dir() && !meta.file_type().is_symlink() {
+                return Err(std::io::Error::other(format!(
+                    "{}: a folder in the context, a file in the change",
+                    name.display()
+                )));
+            }
+            std::fs::remove_file(&target)?;
+        }
+        if entry.file_type()?.is_dir() {
+            std::fs::create_dir_all(&target)?;
+            copied.extend(copy_changes(&entry.path(), to, &name)?);
+        } else if entry.file_type()?.is_file() {
+            let mut out = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&target)?;
+            std::io::copy(&mut std::fs::File::open(entry.path())?, &mut out)?;
+            copied.push(name.to_string_lossy().into_owned());
+        }
+    }
+    Ok(copied)
 }
 
 /// The file a one-line change goes into: `--touch FILE`, or the first source
@@ -448,18 +809,31 @@ fn print_report(args: &VerifyArgs, report: &VerifyReport) -> Result<()> {
     }
     writeln!(
         out,
-        "{}: fixes {}",
+        "{}: fixes {} (builder: {}, {})",
         report.dockerfile,
         if report.fixes.is_empty() {
             "none".to_owned()
         } else {
             report.fixes.join(", ")
-        }
+        },
+        match report.builder {
+            Builder::Buildkit => "BuildKit",
+            Builder::Classic => "classic",
+        },
+        report.docker
     )?;
     writeln!(
         out,
-        "{:<10} {:>6} {:>11} {:>11} {:>9} {:>9} {:>13} {:>6}",
-        "image", "built", "size", "compressed", "cold", "rebuild", "steps cached", "smoke"
+        "{:<10} {:>6} {:>11} {:>11} {:>9} {:>9} {:>13} {:>12} {:>6}",
+        "image",
+        "built",
+        "size",
+        "compressed",
+        "cold",
+        "rebuild",
+        "steps cached",
+        "deps rebuild",
+        "smoke"
     )?;
     for (name, r) in [
         ("original", &report.original),
@@ -471,9 +845,14 @@ fn print_report(args: &VerifyArgs, report: &VerifyReport) -> Result<()> {
             Some(false) => "FAIL",
             None => "-",
         };
+        let deps = match (r.deps_rebuild_built, r.deps_rebuild_seconds) {
+            (Some(true), Some(s)) => format!("{s:.1}s"),
+            (Some(false), _) => "FAIL".to_owned(),
+            _ => "-".to_owned(),
+        };
         writeln!(
             out,
-            "{:<10} {:>6} {:>11} {:>11} {:>8.1}s {:>8.1}s {:>13} {:>6}",
+            "{:<10} {:>6} {:>11} {:>11} {:>8.1}s {:>8.1}s {:>13} {:>12} {:>6}",
             name,
             if r.built { "yes" } else { "NO" },
             mb(r.size_bytes),
@@ -481,6 +860,7 @@ fn print_report(args: &VerifyArgs, report: &VerifyReport) -> Result<()> {
             r.cold_build_seconds,
             r.rebuild_seconds,
             format!("{cached}/{}", r.rebuild_steps.len()),
+            deps,
             smoke
         )?;
     }
@@ -508,6 +888,8 @@ mod tests {
         let report = VerifyReport {
             schema: "dockslim-verify/1",
             dockerfile: "Dockerfile".into(),
+            builder: Builder::Buildkit,
+            docker: "/usr/bin/docker 20.10.24".into(),
             changed: true,
             fixes: vec!["DS101".into()],
             original: ImageReport::default(),
@@ -524,7 +906,9 @@ mod tests {
         assert_eq!(
             keys,
             [
+                "builder",
                 "changed",
+                "docker",
                 "dockerfile",
                 "fixes",
                 "original",
@@ -547,6 +931,10 @@ mod tests {
                 "changed_file",
                 "cold_build_seconds",
                 "compressed_bytes",
+                "deps_changed_files",
+                "deps_rebuild_built",
+                "deps_rebuild_seconds",
+                "deps_rebuild_steps",
                 "rebuild_seconds",
                 "rebuild_steps",
                 "size_bytes",
@@ -586,22 +974,77 @@ mod tests {
     #[test]
     fn steps_and_cache_hits_from_a_classic_log() {
         let log = "Step 1/3 : FROM node:18\n ---> 1a2b\nStep 2/3 : RUN npm ci\n ---> Using cache\n ---> 3c4d\nStep 3/3 : COPY . .\n ---> 5e6f\n";
+        let steps = parse_steps(Builder::Classic, log);
+        let summary: Vec<(&str, bool)> = steps
+            .iter()
+            .map(|s| (s.instruction.as_str(), s.cached))
+            .collect();
         assert_eq!(
-            parse_steps(log),
-            vec![
-                Step {
-                    instruction: "FROM node:18".into(),
-                    cached: false
-                },
-                Step {
-                    instruction: "RUN npm ci".into(),
-                    cached: true
-                },
-                Step {
-                    instruction: "COPY . .".into(),
-                    cached: false
-                },
+            summary,
+            [
+                ("FROM node:18", false),
+                ("RUN npm ci", true),
+                ("COPY . .", false)
             ]
         );
+        assert_eq!(value_of(&serde_json::to_value(&steps[1]).unwrap()), 4);
+    }
+
+    fn value_of(step: &serde_json::Value) -> usize {
+        step.as_object().unwrap().len()
+    }
+
+    /// What `DOCKER_BUILDKIT=1 docker build --progress=plain` (20.10)
+    /// printed here, shortened: a cached step, a step that ran with a cache
+    /// mount and printed, a repeated header, internal vertices.
+    #[test]
+    fn steps_cache_hits_mounts_and_output_from_a_buildkit_log() {
+        let log = "#1 [internal] load build definition from Dockerfile\n#1 sha256:aa\n#1 DONE 0.0s\n\n#4 [build 1/4] FROM docker.io/library/python:3.11\n#4 DONE 0.1s\n\n#5 [build 2/4] WORKDIR /app\n#5 CACHED\n\n#6 [internal] load build context\n#6 transferring context: 34B done\n\n#7 [build 3/4] COPY requirements.txt ./\n#7 DONE 0.0s\n\n#8 [build 4/4] RUN --mount=type=cache,target=/root/.cache/pip,sharing=locked pip install -r requirements.txt\n#8 0.912 Collecting flask\n#8 1.020 Using cached flask-3.0.0-py3-none-any.whl (99 kB)\n#8 [build 4/4] RUN --mount=type=cache,target=/root/.cache/pip,sharing=locked pip install -r requirements.txt\n#8 2.100 Successfully installed flask-3.0.0\n#8 DONE 2.2s\n\n#9 [stage-1 1/2] COPY --from=build /app /app\n#9 CACHED\n\n#10 exporting to image\n#10 naming to docker.io/library/x done\n";
+        let steps = parse_buildkit_steps(log);
+        let summary: Vec<(&str, bool)> = steps
+            .iter()
+            .map(|s| (s.instruction.as_str(), s.cached))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("FROM docker.io/library/python:3.11", false),
+                ("WORKDIR /app", true),
+                ("COPY requirements.txt ./", false),
+                (
+                    "RUN --mount=type=cache,target=/root/.cache/pip,sharing=locked pip install -r requirements.txt",
+                    false
+                ),
+                ("COPY --from=build /app /app", true),
+            ]
+        );
+        assert_eq!(steps[3].cache_mounts, ["/root/.cache/pip"]);
+        assert_eq!(
+            steps[3].output,
+            [
+                "Collecting flask",
+                "Using cached flask-3.0.0-py3-none-any.whl (99 kB)",
+                "Successfully installed flask-3.0.0"
+            ]
+        );
+        assert!(steps[1].cache_mounts.is_empty() && steps[1].output.is_empty());
+    }
+
+    #[test]
+    fn which_clients_offer_buildkit() {
+        // Debian's docker.io 20.10: built in.
+        assert!(offers_buildkit(
+            "20.10.24+dfsg1",
+            "20.10.24+dfsg1",
+            "linux",
+            false
+        ));
+        // Docker 23 and later need buildx for BuildKit.
+        assert!(!offers_buildkit("28.2.2", "20.10.24+dfsg1", "linux", false));
+        assert!(offers_buildkit("28.2.2", "20.10.24+dfsg1", "linux", true));
+        // Too old, or a Windows engine.
+        assert!(!offers_buildkit("18.06.1", "18.06.1", "linux", false));
+        assert!(!offers_buildkit("20.10.24", "20.10.24", "windows", true));
+        assert_eq!(major_minor("20.10.24+dfsg1"), Some((20, 10)));
     }
 }

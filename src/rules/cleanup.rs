@@ -267,7 +267,11 @@ fn check(checker: &Checker<'_>, rule: &'static Rule, out: &mut Vec<Diagnostic>) 
                         .any(|p| packages::pattern_matches(p, c))
                 })
             };
-            if cleaned(&script.commands) || view.has_cache_mount(&manager.cache_dirs) {
+            // With the cache-mounts profile the cache goes into a mount (DS114).
+            if cleaned(&script.commands)
+                || view.has_cache_mount(&manager.cache_dirs)
+                || super::cache_mounts::covers(checker, view, manager)
+            {
                 continue;
             }
             let program = packages::install(manager, install)

@@ -252,7 +252,11 @@ fn check(
                 {
                     continue;
                 }
-                if spec.avoids_cache && view.has_cache_mount(&manager.cache_dirs) {
+                // With the cache-mounts profile the cache goes into a mount (DS114).
+                if spec.avoids_cache
+                    && (view.has_cache_mount(&manager.cache_dirs)
+                        || super::cache_mounts::covers(checker, view, manager))
+                {
                     continue;
                 }
                 if spec

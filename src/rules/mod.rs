@@ -4,6 +4,7 @@
 
 mod base_image;
 mod bundler;
+pub(crate) mod cache_mounts;
 mod cleanup;
 mod dockerignore;
 mod final_stage;
@@ -138,6 +139,7 @@ pub static ALL: &[&Rule] = &[
     &flags::COMPOSER_NO_DEV,
     &bundler::RULE,
     &merge::CONSECUTIVE_RUNS,
+    &cache_mounts::RULE,
     &manifest_first::RULE,
     &dockerignore::RULE,
     &multi_stage::RULE,

@@ -1,0 +1,6 @@
+FROM node:18-slim
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev
+COPY . .
+CMD ["node", "server.js"]

@@ -1,0 +1,5 @@
+FROM python:3.11-slim
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+RUN python -m pip install --no-cache-dir gunicorn

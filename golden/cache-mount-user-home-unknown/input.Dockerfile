@@ -1,0 +1,3 @@
+FROM php:8.2-apache
+USER www-data
+RUN composer install && composer clear-cache

@@ -1,0 +1,3 @@
+# syntax=docker/dockerfile:1
+FROM python:3.11-slim
+RUN pip install --no-cache-dir flask
