@@ -284,21 +284,8 @@ pub(crate) fn merge_obstacle(
 /// before `instruction`.
 pub(crate) fn env_defined(stage: &Stage<'_>, instruction: &Instruction, name: &str) -> bool {
     stage
-        .instructions
-        .iter()
-        .take_while(|i| i.range.start < instruction.range.start)
-        .filter(|i| matches!(i.keyword(), Keyword::Env | Keyword::Arg))
-        .any(|i| {
-            let words = i.words();
-            let legacy_env = i.keyword() == Keyword::Env
-                && words.first().is_some_and(|w| !i.text(*w).contains('='));
-            if legacy_env {
-                return i.text(words[0]) == name;
-            }
-            words
-                .iter()
-                .any(|w| i.text(*w).split('=').next() == Some(name))
-        })
+        .defined_at(name)
+        .is_some_and(|at| at < instruction.range.start)
 }
 
 /// Inserts `text` right after a word of a shell-form RUN, or `None` when the
@@ -345,29 +332,6 @@ pub(crate) fn remove_statement(
     Some(Edit::delete(range))
 }
 
-/// How this file continues RUN lines: the indentation of its continuation
-/// lines (four spaces if it has none) and whether they start with `&&`.
-pub(crate) fn continuation_style(document: &Document) -> (String, bool) {
-    let source = document.source();
-    for instruction in document.instructions() {
-        let text = instruction.range.slice(source);
-        let mut lines = text.split_inclusive('\n');
-        let Some(first) = lines.next() else { continue };
-        if !first.trim_end().ends_with(document.escape()) {
-            continue;
-        }
-        if let Some(second) = lines.next() {
-            let trimmed = second.trim_start_matches([' ', '\t']);
-            if trimmed.trim().is_empty() || trimmed.starts_with('#') {
-                continue;
-            }
-            let indent = &second[..second.len() - trimmed.len()];
-            return (indent.to_owned(), trimmed.starts_with("&&"));
-        }
-    }
-    ("    ".to_owned(), false)
-}
-
 /// Merges RUN `b` into RUN `a` (adjacent, both shell-form simple chains with
 /// the same flags): the text from the end of `a`'s last statement to the
 /// start of `b`'s first becomes a `&&` continuation in the file's style.
@@ -393,7 +357,7 @@ pub(crate) fn merge_runs(document: &Document, a: &RunView<'_>, b: &RunView<'_>) 
     if span.slice(document.source()).contains('#') {
         return None;
     }
-    let (indent, leading) = continuation_style(document);
+    let (indent, leading) = document.continuation_style();
     let escape = document.escape();
     let newline = document.newline();
     let joiner = if leading {

@@ -68,6 +68,12 @@ pub fn parse(source: &str) -> Result<Document, ParseError> {
         escape,
         items,
         lines: LineIndex::new(source),
+        newline: if source.contains("\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        },
+        continuation: std::sync::OnceLock::new(),
     })
 }
 

@@ -1,0 +1,160 @@
+//! Hostile inputs (issue #13, crashes and blow-ups): files an attacker
+//! controls must end in a report, a diff or an error for that file, never
+//! in a crash that ends the batch. Each test runs the CLI binary on a
+//! generated file next to an ordinary one, so that the job runs on a worker
+//! thread (whose stack is smaller than the main thread's), and checks that
+//! the process exited with a status, not a signal, and that the other file's
+//! finding is still reported.
+
+use std::fs;
+use std::path::Path;
+use std::time::Duration;
+
+use assert_cmd::Command;
+
+/// An ordinary file with one safe finding, reported in every batch below.
+const ORDINARY: &str =
+    "FROM debian:bookworm-slim\nRUN apt-get install -y --no-install-recommends curl\n";
+
+fn dockslim() -> Command {
+    let mut command = Command::cargo_bin("dockslim").unwrap();
+    // A guard against a hang, not a performance assertion: these inputs take
+    // a few seconds in a debug build.
+    command.timeout(Duration::from_secs(300));
+    command
+}
+
+/// A folder with `hostile.Dockerfile` and `ordinary.Dockerfile`.
+fn batch(hostile: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("hostile.Dockerfile"), hostile).unwrap();
+    fs::write(dir.path().join("ordinary.Dockerfile"), ORDINARY).unwrap();
+    dir
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(dir: &Path, args: &[&str]) -> Run {
+    let output = dockslim()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("dockslim runs");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let Some(code) = output.status.code() else {
+        panic!(
+            "dockslim {args:?} was killed ({:?}); stderr ends with {:?}",
+            output.status,
+            &stderr[stderr.len().saturating_sub(500)..]
+        );
+    };
+    Run {
+        code,
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr,
+    }
+}
+
+fn chain(n: usize, command: impl Fn(usize) -> String) -> String {
+    (0..n).map(command).collect::<Vec<_>>().join(" && ")
+}
+
+#[test]
+fn a_run_with_100000_and_commands_does_not_overflow_the_stack() {
+    let hostile = format!(
+        "FROM debian\nRUN {}\n",
+        chain(100_000, |i| format!("echo {i}"))
+    );
+    let dir = batch(&hostile);
+    let out = run(dir.path(), &["fix", "."]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("ordinary.Dockerfile:2:5 DS101"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("hostile.Dockerfile"), "{}", out.stdout);
+}
+
+#[test]
+fn a_long_chain_of_installs_is_fixed_without_overflow() {
+    // The install chain is checked and fixed, not just parsed.
+    let hostile = format!(
+        "FROM debian\nRUN apt-get update && {}\n",
+        chain(20_000, |i| format!(
+            "apt-get install -y --no-install-recommends p{i}"
+        ))
+    );
+    let dir = batch(&hostile);
+    let out = run(dir.path(), &["fix", "--diff", "."]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("+++ b/hostile.Dockerfile"),
+        "{}",
+        &out.stdout[..500]
+    );
+    assert!(out.stdout.contains("p19999 && rm -rf /var/lib/apt/lists/*"));
+    assert!(out.stdout.contains("+++ b/ordinary.Dockerfile"));
+}
+
+#[test]
+fn merging_8000_install_runs_ends_in_one_run() {
+    let hostile: String = std::iter::once("FROM debian\n".to_owned())
+        .chain((0..8000).map(|i| format!("RUN apt-get install -y --no-install-recommends p{i}\n")))
+        .collect();
+    let dir = batch(&hostile);
+    let out = run(dir.path(), &["fix", "--write", "."]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let fixed = fs::read_to_string(dir.path().join("hostile.Dockerfile")).unwrap();
+    assert_eq!(fixed.matches("RUN ").count(), 1, "{}", &fixed[..500]);
+    assert_eq!(fixed.matches("apt-get install").count(), 8000);
+    assert!(
+        fixed
+            .trim_end()
+            .ends_with("p7999 && \\\n    rm -rf /var/lib/apt/lists/*")
+    );
+    // A second run has nothing left to do on the merged file.
+    let again = run(dir.path(), &["fix", "--check", "hostile.Dockerfile"]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+}
+
+#[test]
+fn twenty_thousand_adjacent_runs_with_unsafe_fixes() {
+    let hostile: String = std::iter::once("FROM debian\n".to_owned())
+        .chain((0..20_000).map(|i| format!("RUN echo {i}\n")))
+        .collect();
+    let dir = batch(&hostile);
+    let out = run(dir.path(), &["fix", "--unsafe-fixes", "--diff", "."]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("+    echo 19999"),
+        "{}",
+        &out.stdout[..500]
+    );
+    assert!(out.stdout.contains("+++ b/ordinary.Dockerfile"));
+}
+
+#[test]
+fn forty_thousand_pragma_lines() {
+    let hostile: String = std::iter::once("FROM debian\n".to_owned())
+        .chain((0..40_000).map(|_| "# dockslim: ignore=DS101\n".to_owned()))
+        .chain(std::iter::once(
+            "RUN apt-get install -y --no-install-recommends x\n".to_owned(),
+        ))
+        .collect();
+    let dir = batch(&hostile);
+    let out = run(dir.path(), &["fix", "."]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    // Every pragma suppresses the one finding: none is unused, and the
+    // finding is not reported.
+    assert!(
+        !out.stdout.contains("hostile.Dockerfile"),
+        "{}",
+        &out.stdout[..out.stdout.len().min(500)]
+    );
+    assert!(out.stdout.contains("ordinary.Dockerfile:2:5 DS101"));
+}
