@@ -158,3 +158,68 @@ fn forty_thousand_pragma_lines() {
     );
     assert!(out.stdout.contains("ordinary.Dockerfile:2:5 DS101"));
 }
+
+#[test]
+fn an_error_past_column_65535_is_reported_not_a_panic() {
+    let hostile = format!("FROM debian\nRUN echo {} <<EOF\n", "x".repeat(70_000));
+    let dir = batch(&hostile);
+    let out = run(dir.path(), &["fix", "."]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("error: hostile.Dockerfile:2:70011: unterminated heredoc"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+    assert!(
+        out.stderr.len() < 2_000,
+        "the snippet is cut around the caret"
+    );
+    assert!(
+        out.stdout.contains("ordinary.Dockerfile:2:5 DS101"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn terminal_escapes_from_the_dockerfile_are_printed_escaped() {
+    // In a finding's message (a pragma names its rules) ...
+    let hostile = "FROM debian\n# dockslim: ignore=\x1b]0;owned\x07\x1b[2J\nRUN echo hi\n";
+    let dir = batch(hostile);
+    let out = run(dir.path(), &["fix", "."]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        !out.stdout.contains('\x1b') && !out.stdout.contains('\x07'),
+        "{:?}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("DS001 [fix] unused pragma: \\u{1b}]0;owned\\u{7}\\u{1b}[2J found"),
+        "{}",
+        out.stdout
+    );
+    // ... and in an error's message and snippet.
+    let hostile = "FROM debian\n\x1b[31mRUN\u{202e} echo\n";
+    let dir = batch(hostile);
+    let out = run(dir.path(), &["fix", "."]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        !out.stderr.contains('\x1b') && !out.stderr.contains('\u{202e}'),
+        "{:?}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("unknown instruction: \\u{1b}[31mRUN\\u{202e}"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("2 | \\u{1b}[31mRUN\\u{202e} echo\n"),
+        "{}",
+        out.stderr
+    );
+}
