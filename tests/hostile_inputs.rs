@@ -223,3 +223,90 @@ fn terminal_escapes_from_the_dockerfile_are_printed_escaped() {
         out.stderr
     );
 }
+
+/// Instructions `docker build` rejects (checked against BuildKit's parser
+/// and a Docker engine), with where the error is reported.
+const REJECTED: [(&str, &str); 14] = [
+    ("ENV FOO", "2:1: ENV must have two arguments"),
+    ("LABEL maintainer", "2:1: LABEL must have two arguments"),
+    ("ENV A=1 B", "2:9: Syntax error - can't find = in \"B\""),
+    (
+        "LABEL a=b \"c\"",
+        "2:11: Syntax error - can't find = in \"\"c\"\"",
+    ),
+    ("ONBUILD ENV FOO", "2:9: ENV must have two arguments"),
+    ("ENV =x", "2:5: ENV names can not be blank"),
+    ("LABEL a=1 =x", "2:11: LABEL names can not be blank"),
+    ("ARG =x", "2:5: ARG names can not be blank"),
+    ("COPY app", "2:1: COPY requires at least two arguments"),
+    ("ADD [\"app\"]", "2:1: ADD requires at least two arguments"),
+    (
+        "SHELL bash -c",
+        "2:1: SHELL requires the arguments to be in JSON form",
+    ),
+    (
+        "HEALTHCHECK curl localhost",
+        "2:1: Unknown type \"CURL\" in HEALTHCHECK (try CMD)",
+    ),
+    (
+        "HEALTHCHECK NONE now",
+        "2:1: HEALTHCHECK NONE takes no arguments",
+    ),
+    (
+        "HEALTHCHECK --interval=5s CMD",
+        "2:1: Missing command after HEALTHCHECK CMD",
+    ),
+];
+
+#[test]
+fn files_buildkit_rejects_are_malformed_and_not_written() {
+    for (instruction, error) in REJECTED {
+        let hostile = format!("FROM debian\n{instruction}\nRUN apt-get install -y curl\n");
+        let dir = batch(&hostile);
+        let out = run(dir.path(), &["fix", "--write", "."]);
+        assert_eq!(out.code, 2, "{instruction}: {}", out.stderr);
+        assert!(
+            out.stderr
+                .contains(&format!("error: hostile.Dockerfile:{error}")),
+            "{instruction}: {}",
+            out.stderr
+        );
+        assert!(
+            out.stderr.contains(&format!("2 | {instruction}\n")),
+            "{}",
+            out.stderr
+        );
+        let kept = fs::read_to_string(dir.path().join("hostile.Dockerfile")).unwrap();
+        assert_eq!(
+            kept, hostile,
+            "{instruction}: a malformed file is never written"
+        );
+        let fixed = fs::read_to_string(dir.path().join("ordinary.Dockerfile")).unwrap();
+        assert_ne!(fixed, ORDINARY, "the rest of the batch is still fixed");
+    }
+}
+
+#[test]
+fn forms_buildkit_accepts_are_still_fixed() {
+    for instruction in [
+        "ENV A B C",
+        "ENV A=\"x y\" B='1 2' C=x\\ y",
+        "LABEL \"a b\"=c d=",
+        "ENV A \"x=1\" b",
+        "ARG A B=1",
+        "ONBUILD COPY app",
+        "HEALTHCHECK NONE",
+        "HEALTHCHECK --interval=5s cmd curl -f localhost",
+        "COPY <<EOF /etc/motd\nhi\nEOF",
+    ] {
+        let hostile = format!("FROM debian\n{instruction}\nRUN apt-get install -y curl\n");
+        let dir = batch(&hostile);
+        let out = run(dir.path(), &["fix", "hostile.Dockerfile"]);
+        assert_eq!(out.code, 1, "{instruction}: {}", out.stderr);
+        assert!(
+            out.stdout.contains("DS101"),
+            "{instruction}: {}",
+            out.stdout
+        );
+    }
+}
