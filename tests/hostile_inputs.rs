@@ -310,3 +310,34 @@ fn forms_buildkit_accepts_are_still_fixed() {
         );
     }
 }
+
+#[test]
+fn a_latin1_comment_is_rejected_once_with_line_and_column() {
+    let hostile: &[u8] = b"FROM debian\n# Maintainer: Jos\xe9\nRUN apt-get install -y curl\n";
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("Dockerfile"), hostile).unwrap();
+    let expected = "error: Dockerfile:2:18: not valid UTF-8 (byte 0xE9;";
+    let out = run(dir.path(), &["fix", "--write", "Dockerfile"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.starts_with(expected), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("2 | # Maintainer: Jos\u{fffd}\n"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.stderr.matches("error:").count(), 1, "{}", out.stderr);
+    assert_eq!(fs::read(dir.path().join("Dockerfile")).unwrap(), hostile);
+
+    // On standard input: the same error, printed once, nothing written out.
+    let output = dockslim()
+        .current_dir(dir.path())
+        .args(["fix", "--write", "--stdin-filename", "Dockerfile", "-"])
+        .write_stdin(hostile)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.starts_with(expected), "{stderr}");
+    assert_eq!(stderr.matches("error:").count(), 1, "{stderr}");
+    assert!(output.stdout.is_empty());
+}

@@ -204,23 +204,33 @@ enum FileResult {
     },
 }
 
-fn read_input(input: &Input, stdin: &Option<String>) -> Result<String, String> {
-    match input {
-        Input::Stdin => stdin
-            .clone()
-            .ok_or_else(|| "standard input was not read".to_owned()),
-        Input::File(path) => {
-            let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-            String::from_utf8(bytes)
-                .map_err(|e| format!("not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()))
-        }
-    }
+/// Why a Dockerfile's text could not be had.
+enum ReadError {
+    Unreadable(String),
+    /// Not UTF-8: reported like a parse error, with line and column.
+    Invalid {
+        source: String,
+        error: ParseError,
+    },
 }
 
-fn process(job: &Job, stdin: &Option<String>, context_override: Option<&Path>) -> FileResult {
+fn read_input(input: &Input, stdin: &Option<Vec<u8>>) -> Result<String, ReadError> {
+    let bytes = match input {
+        Input::Stdin => stdin
+            .clone()
+            .ok_or_else(|| ReadError::Unreadable("standard input was not read".to_owned()))?,
+        Input::File(path) => {
+            std::fs::read(path).map_err(|e| ReadError::Unreadable(e.to_string()))?
+        }
+    };
+    crate::syntax::decode(bytes).map_err(|(source, error)| ReadError::Invalid { source, error })
+}
+
+fn process(job: &Job, stdin: &Option<Vec<u8>>, context_override: Option<&Path>) -> FileResult {
     let source = match read_input(&job.input, stdin) {
         Ok(source) => source,
-        Err(message) => return FileResult::Unreadable { message },
+        Err(ReadError::Unreadable(message)) => return FileResult::Unreadable { message },
+        Err(ReadError::Invalid { source, error }) => return FileResult::Invalid { source, error },
     };
     // The build context defaults to the Dockerfile's directory.
     let dir = match (context_override, &job.path) {
@@ -310,8 +320,10 @@ fn fix(args: &FixArgs) -> io::Result<Status> {
         status = Status::Error;
     }
     let stdin = if inputs.contains(&Input::Stdin) {
-        let mut text = String::new();
-        match io::stdin().read_to_string(&mut text) {
+        // Bytes: whether they are UTF-8 is the file's problem, reported once
+        // with a line and column like any malformed file.
+        let mut text = Vec::new();
+        match io::stdin().read_to_end(&mut text) {
             Ok(_) => Some(text),
             Err(err) => {
                 eprintln!("error: cannot read standard input: {err}");

@@ -529,6 +529,25 @@ pub(crate) fn split_words(text: &str, within: TextRange) -> Vec<TextRange> {
     words
 }
 
+/// A file's bytes as text. BuildKit accepts any bytes in comments (a
+/// Latin-1 `# Maintainer: José`), but dockslim edits text and promises to
+/// keep every byte it does not touch, so it rejects a file that is not UTF-8
+/// rather than guessing an encoding: the error has the offset of the first
+/// bad byte, and the file as shown with replacement characters, for the
+/// snippet.
+pub fn decode(bytes: Vec<u8>) -> Result<String, (String, ParseError)> {
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let byte = e.as_bytes()[at];
+        let message = format!(
+            "not valid UTF-8 (byte 0x{byte:02X}; Latin-1 or another legacy encoding?): \
+             dockslim rewrites UTF-8 files only; re-encode it, e.g. `iconv -f latin1 -t utf-8`"
+        );
+        let shown = String::from_utf8_lossy(e.as_bytes()).into_owned();
+        (shown, ParseError::new(message, at))
+    })
+}
+
 /// A Dockerfile that cannot be parsed, with the offset where the problem is.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
