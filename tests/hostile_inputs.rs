@@ -341,3 +341,54 @@ fn a_latin1_comment_is_rejected_once_with_line_and_column() {
     assert_eq!(stderr.matches("error:").count(), 1, "{stderr}");
     assert!(output.stdout.is_empty());
 }
+
+#[path = "../examples/fuzz/generator.rs"]
+mod generator;
+
+/// The short run of the fuzz driver (`cargo run --release --example fuzz`
+/// runs a million): no panic, lossless round trip, a fixed file that
+/// parses, idempotence. `DOCKSLIM_FUZZ_INPUTS` sets the count.
+#[test]
+fn fuzz_short_run() {
+    let count: u64 = std::env::var("DOCKSLIM_FUZZ_INPUTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2_000);
+    let seeds = generator::golden_inputs(Path::new(env!("CARGO_MANIFEST_DIR")));
+    assert!(seeds.len() > 10, "the golden inputs are the mutation seeds");
+    let failures: Vec<String> = (0..count)
+        .filter_map(|seed| {
+            let text = generator::generate(seed, &seeds);
+            generator::check(seed, &text)
+                .err()
+                .map(|f| format!("seed {}: {}", f.seed, f.what))
+        })
+        .collect();
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+#[test]
+fn the_fuzz_generator_is_deterministic_and_varied() {
+    // A file that does not parse is fine; the invariants hold on a good one.
+    assert!(generator::check(0, "FROM debian\nRUN apt-get install -y curl\n").is_ok());
+    assert!(generator::check(0, "NOT A DOCKERFILE").is_ok());
+    // The generator makes every kind of input, deterministically.
+    let seeds = vec!["FROM debian\nRUN echo\n".to_owned()];
+    let a: Vec<String> = (0..2000).map(|s| generator::generate(s, &seeds)).collect();
+    let b: Vec<String> = (0..2000).map(|s| generator::generate(s, &seeds)).collect();
+    assert_eq!(a, b);
+    assert!(a.iter().any(|t| t.len() > 20_000), "huge or deep inputs");
+    assert!(a.iter().any(|t| t.contains("<<EOF")), "heredocs");
+    assert!(
+        a.iter()
+            .filter(|t| dockslim::syntax::parse(t).is_ok())
+            .count()
+            > 500
+    );
+    assert!(
+        a.iter()
+            .filter(|t| dockslim::syntax::parse(t).is_err())
+            .count()
+            > 100
+    );
+}
