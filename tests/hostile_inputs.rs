@@ -392,3 +392,20 @@ fn the_fuzz_generator_is_deterministic_and_varied() {
             > 100
     );
 }
+
+/// Found by the fuzz driver (seed 97780): a flag ending in a backslash at
+/// the end of the line (not a continuation under `# escape=\``) indexed
+/// past the end of the line.
+#[test]
+fn a_flag_ending_in_a_backslash_does_not_panic() {
+    for text in [
+        "# escape=`\nFROM --platform=x\\\n",
+        "# escape=`\nCOPY --chown=\"1\\\n",
+        "FROM debian\nRUN --mount=x\\ \n",
+    ] {
+        if let Ok(document) = dockslim::syntax::parse(text) {
+            assert_eq!(document.render(), text);
+        }
+        assert!(generator::check(0, text).is_ok(), "{text:?}");
+    }
+}

@@ -449,7 +449,8 @@ fn push_escaped(chars: &[(usize, char)], i: usize, word: &mut String) -> usize {
     if let Some(&(_, next)) = chars.get(i + 1) {
         word.push(next);
     }
-    i + 2
+    // A backslash at the very end has no character after it to skip.
+    (i + 2).min(chars.len())
 }
 
 /// Checks that `docker build` would accept what BuildKit's parser accepted:
