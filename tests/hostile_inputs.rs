@@ -409,3 +409,23 @@ fn a_flag_ending_in_a_backslash_does_not_panic() {
         assert!(generator::check(0, text).is_ok(), "{text:?}");
     }
 }
+
+#[test]
+fn deeply_nested_shell_does_not_overflow_the_stack() {
+    let n = 20_000;
+    for body in [
+        format!("{}echo{}", "(".repeat(n), ")".repeat(n)),
+        format!("echo {}x{}", "$(echo ".repeat(n), ")".repeat(n)),
+        format!("{}true{}", "if true; then ".repeat(n), "; fi".repeat(n)),
+        vec!["true"; n].join(" | "),
+    ] {
+        let dir = batch(&format!("FROM debian\nRUN {body}\n"));
+        let out = run(dir.path(), &["fix", "."]);
+        assert_eq!(out.code, 1, "{}", out.stderr);
+        assert!(
+            out.stdout.contains("ordinary.Dockerfile:2:5 DS101"),
+            "{}",
+            out.stdout
+        );
+    }
+}
