@@ -2,7 +2,7 @@
 //! placeholders, matching against parsed image references, and the
 //! replacement reference.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
@@ -127,8 +127,7 @@ impl Pattern {
 
     /// Matches a tag, returning the placeholder values.
     pub fn match_tag(&self, tag: &str) -> Option<BTreeMap<String, String>> {
-        let mut values = BTreeMap::new();
-        match_pieces(&self.tag, tag, &mut values).then_some(values)
+        match_pieces(&self.tag, tag)
     }
 
     /// The tag with placeholders filled in.
@@ -171,36 +170,137 @@ fn placeholder_accepts(name: &str, value: &str) -> bool {
         .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_digit()))
 }
 
-fn match_pieces(pieces: &[Piece], text: &str, values: &mut BTreeMap<String, String>) -> bool {
-    match pieces.split_first() {
-        None => text.is_empty(),
-        Some((Piece::Literal(lit), rest)) => text
-            .strip_prefix(lit.as_str())
-            .is_some_and(|after| match_pieces(rest, after, values)),
-        Some((Piece::Placeholder(name), rest)) => {
-            // Try every split, longest value first; placeholders are short.
-            for end in (1..=text.len()).rev() {
-                if !text.is_char_boundary(end) || !placeholder_accepts(name, &text[..end]) {
-                    continue;
-                }
-                if let Some(previous) = values.get(name)
-                    && previous != &text[..end]
-                {
-                    continue;
-                }
-                let inserted = values
-                    .insert(name.clone(), text[..end].to_owned())
-                    .is_none();
-                if match_pieces(rest, &text[end..], values) {
-                    return true;
-                }
-                if inserted {
-                    values.remove(name);
-                }
-            }
-            false
-        }
+/// The longest tag the reference grammar allows (`[\w][\w.-]{0,127}`): a
+/// longer one names no image, so it matches no pattern, and this bounds the
+/// matcher's work however long a hostile FROM line is.
+const MAX_TAG_LEN: usize = 128;
+
+/// Candidate placeholder values the matcher may try for one tag. Patterns
+/// that use a placeholder name twice are backreferences, which no algorithm
+/// matches in polynomial time; within this budget every pattern of the
+/// tables matches exactly, and a pattern built to backtrack stops (no match).
+const MATCH_BUDGET: usize = 200_000;
+
+/// Backtracking over the pieces in the original order (the first placeholder
+/// takes the longest value that lets the rest match), with the states that
+/// failed remembered: a state is the piece, the position in the tag and the
+/// values of the names bound before it and used again after it, so for
+/// patterns without repeated names it is just (piece, position) and the
+/// search is polynomial.
+struct Matcher<'p, 't> {
+    pieces: &'p [Piece],
+    text: &'t str,
+    /// For each piece index, the names bound before it that recur from it on.
+    open: Vec<Vec<&'p str>>,
+    values: BTreeMap<String, String>,
+    failed: HashSet<(usize, usize, Vec<Option<String>>)>,
+    budget: usize,
+}
+
+impl<'p> Matcher<'p, '_> {
+    fn open_names(pieces: &'p [Piece]) -> Vec<Vec<&'p str>> {
+        let name = |p: &'p Piece| match p {
+            Piece::Placeholder(name) => Some(name.as_str()),
+            Piece::Literal(_) => None,
+        };
+        (0..=pieces.len())
+            .map(|i| {
+                let mut open: Vec<&str> = pieces[..i]
+                    .iter()
+                    .filter_map(name)
+                    .filter(|n| pieces[i..].iter().filter_map(name).any(|m| m == *n))
+                    .collect();
+                open.sort_unstable();
+                open.dedup();
+                open
+            })
+            .collect()
     }
+
+    fn matches(&mut self, i: usize, pos: usize) -> bool {
+        let key = (
+            i,
+            pos,
+            self.open[i]
+                .iter()
+                .map(|n| self.values.get(*n).cloned())
+                .collect::<Vec<_>>(),
+        );
+        if self.failed.contains(&key) {
+            return false;
+        }
+        let text = self.text;
+        let found = match self.pieces.get(i) {
+            None => pos == text.len(),
+            Some(Piece::Literal(lit)) => {
+                text[pos..].starts_with(lit.as_str()) && self.matches(i + 1, pos + lit.len())
+            }
+            Some(Piece::Placeholder(name)) => match self.values.get(name) {
+                // A name bound earlier matches only its value again.
+                Some(previous) => {
+                    let previous_len = previous.len();
+                    text[pos..].starts_with(previous.as_str())
+                        && self.matches(i + 1, pos + previous_len)
+                }
+                None => {
+                    let mut found = false;
+                    // Every split, longest value first.
+                    for end in (pos + 1..=text.len()).rev() {
+                        if self.budget == 0 {
+                            return false;
+                        }
+                        self.budget -= 1;
+                        if !text.is_char_boundary(end)
+                            || !placeholder_accepts(name, &text[pos..end])
+                        {
+                            continue;
+                        }
+                        self.values.insert(name.clone(), text[pos..end].to_owned());
+                        if self.matches(i + 1, end) {
+                            found = true;
+                            break;
+                        }
+                        self.values.remove(name);
+                    }
+                    found
+                }
+            },
+        };
+        // Out of budget, a failure says nothing about the state.
+        if !found && self.budget > 0 {
+            self.failed.insert(key);
+        }
+        found
+    }
+}
+
+fn match_pieces(pieces: &[Piece], text: &str) -> Option<BTreeMap<String, String>> {
+    // Each placeholder takes at least one byte: more of them than bytes (or
+    // more literal text than the tag) cannot match, and this also bounds the
+    // matcher's recursion by the tag length.
+    let placeholders = pieces
+        .iter()
+        .filter(|p| matches!(p, Piece::Placeholder(_)))
+        .count();
+    let literal_len: usize = pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Literal(text) => text.len(),
+            Piece::Placeholder(_) => 0,
+        })
+        .sum();
+    if text.len() > MAX_TAG_LEN || placeholders + literal_len > text.len() {
+        return None;
+    }
+    let mut matcher = Matcher {
+        pieces,
+        text,
+        open: Matcher::open_names(pieces),
+        values: BTreeMap::new(),
+        failed: HashSet::new(),
+        budget: MATCH_BUDGET,
+    };
+    matcher.matches(0, 0).then_some(matcher.values)
 }
 
 /// One row of the table.
@@ -363,6 +463,9 @@ impl BaseImages {
                 tags = tags
                     .iter()
                     .flat_map(|t| options.iter().map(move |o| format!("{t}{o}")))
+                    // The product is exponential in the placeholders of a
+                    // user's pattern; a few hundred samples are plenty.
+                    .take(256)
                     .collect();
             }
             for earlier in &self.entries[..j] {
@@ -436,5 +539,45 @@ mod tests {
             table.candidates(&image("quay.io/node:18")).is_empty(),
             "other registries are not touched"
         );
+    }
+
+    #[test]
+    fn many_placeholders_do_not_backtrack_exponentially() {
+        let names: Vec<String> = (0..40).map(|i| format!("{{p{i}}}")).collect();
+        let p = Pattern::parse(&format!("img:{}", names.join("."))).unwrap();
+        // 41 dotted numbers for 40 placeholders: every split is tried and
+        // fails. Without remembered states this takes longer than anyone waits.
+        let tag = vec!["1"; 41].join(".") + "-x";
+        assert!(p.match_tag(&tag).is_none());
+        let tag = vec!["12"; 40].join(".");
+        let values = p.match_tag(&tag).unwrap();
+        assert_eq!(values.len(), 40);
+        assert!(values.values().all(|v| v == "12"), "{values:?}");
+        // The first placeholder takes the longest value that lets the rest match.
+        let p = Pattern::parse("img:{a}.{b}").unwrap();
+        let values = p.match_tag("1.2.3").unwrap();
+        assert_eq!((values["a"].as_str(), values["b"].as_str()), ("1.2", "3"));
+    }
+
+    #[test]
+    fn a_repeated_placeholder_matches_the_same_value() {
+        let p = Pattern::parse("img:{v}-{v}").unwrap();
+        assert_eq!(p.match_tag("1.2-1.2").unwrap()["v"], "1.2");
+        assert!(p.match_tag("1.2-1.3").is_none());
+        // Backreferences are bounded by a budget, not by luck.
+        let names: Vec<&str> = (0..30)
+            .map(|i| if i % 2 == 0 { "{a}" } else { "{b}" })
+            .collect();
+        let p = Pattern::parse(&format!("img:{}", names.join("."))).unwrap();
+        let tag = vec!["1"; 60].join(".") + "x";
+        assert!(p.match_tag(&tag).is_none());
+    }
+
+    #[test]
+    fn a_tag_longer_than_the_grammar_allows_matches_nothing() {
+        let p = Pattern::parse("node:{version}").unwrap();
+        assert!(p.match_tag(&"1".repeat(128)).is_some());
+        assert!(p.match_tag(&"1".repeat(129)).is_none());
+        assert!(p.match_tag(&"1.".repeat(5_000_000)).is_none());
     }
 }

@@ -217,25 +217,38 @@ enum FileResult {
     },
 }
 
-/// Standard input, read once when `-` is among the paths.
-type Stdin = Option<Result<String, String>>;
+/// Standard input, read once (as bytes, bounded) when `-` is among the paths.
+type Stdin = Option<Result<Vec<u8>, String>>;
 
-fn read_input(input: &Input, stdin: &Stdin) -> Result<String, String> {
-    match input {
+/// Why a Dockerfile's text could not be had.
+enum ReadError {
+    Unreadable(String),
+    /// Not UTF-8: reported like a parse error, with line and column.
+    Invalid {
+        source: String,
+        error: ParseError,
+    },
+}
+
+fn read_input(input: &Input, stdin: &Stdin) -> Result<String, ReadError> {
+    let bytes = match input {
         Input::Stdin => stdin
             .clone()
             .unwrap_or_else(|| Err("standard input was not read".to_owned())),
         // A path given or found: a regular file (a FIFO would block), at
         // most `read::MAX_DOCKERFILE` bytes. A link was already judged by
         // `walk` (followed when given, kept inside the tree when found).
-        Input::File(path) => read::text(path, read::MAX_DOCKERFILE, read::Links::Follow),
+        Input::File(path) => read::bytes(path, read::MAX_DOCKERFILE, read::Links::Follow),
     }
+    .map_err(ReadError::Unreadable)?;
+    crate::syntax::decode(bytes).map_err(|(source, error)| ReadError::Invalid { source, error })
 }
 
 fn process(job: &Job, stdin: &Stdin, context_override: Option<&Path>) -> FileResult {
     let source = match read_input(&job.input, stdin) {
         Ok(source) => source,
-        Err(message) => return FileResult::Unreadable { message },
+        Err(ReadError::Unreadable(message)) => return FileResult::Unreadable { message },
+        Err(ReadError::Invalid { source, error }) => return FileResult::Invalid { source, error },
     };
     // The build context defaults to the Dockerfile's directory.
     let dir = match (context_override, &job.path) {
@@ -347,7 +360,7 @@ fn fix(args: &FixArgs) -> io::Result<Status> {
     // reported once, as the error of the `-` input.
     let stdin: Stdin = inputs
         .contains(&Input::Stdin)
-        .then(|| read::bounded(io::stdin().lock(), read::MAX_DOCKERFILE));
+        .then(|| read::bounded_bytes(io::stdin().lock(), read::MAX_DOCKERFILE));
     if mode == Mode::Write {
         // An interrupted rewrite leaves no temporary file behind.
         write::remove_on_signal();

@@ -126,6 +126,7 @@ pub fn shown_path(path: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// `path:line:col CODE message`, with the fix applicability in brackets.
+/// Dockerfile text in the message is shown with control characters escaped.
 pub fn finding_line(path: &str, source: &str, index: &LineIndex, d: &Diagnostic) -> String {
     let at = index.line_col(source, d.range.start);
     let marker = match d.fix_applicability() {
@@ -135,8 +136,73 @@ pub fn finding_line(path: &str, source: &str, index: &LineIndex, d: &Diagnostic)
     };
     format!(
         "{path}:{}:{} {}{marker} {}",
-        at.line, at.col, d.rule.code, d.message
+        at.line,
+        at.col,
+        d.rule.code,
+        visible(&d.message)
     )
+}
+
+/// Characters of a hostile Dockerfile that would act on a terminal instead
+/// of showing: C0 and C1 controls (ESC starts colour, cursor and title
+/// sequences), DEL, and the bidirectional overrides that reorder what is
+/// shown. They are printed as `\u{1b}` escapes.
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+fn push_visible(out: &mut String, c: char) {
+    if needs_escape(c) {
+        let _ = write!(out, "\\u{{{:x}}}", c as u32);
+    } else {
+        out.push(c);
+    }
+}
+
+/// `text` with control characters escaped (see [`needs_escape`]).
+pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(needs_escape) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    text.chars().for_each(|c| push_visible(&mut out, c));
+    out.into()
+}
+
+/// Characters of the offending line shown on each side of the caret: a
+/// minified or generated file can have one line of megabytes.
+const SNIPPET_CONTEXT: usize = 60;
+
+/// The part of `line` to show around 1-based character column `col`, with
+/// tabs as spaces and control characters escaped, and where the caret goes
+/// in it (1-based).
+fn snippet(line: &str, col: usize) -> (String, usize) {
+    let first = col.saturating_sub(1 + SNIPPET_CONTEXT);
+    let mut shown = String::new();
+    if first > 0 {
+        shown.push('…');
+    }
+    let mut caret = None;
+    let mut chars = line.chars().enumerate().skip(first).peekable();
+    while let Some(&(i, c)) = chars.peek() {
+        if i >= col + SNIPPET_CONTEXT {
+            shown.push('…');
+            break;
+        }
+        if i + 1 == col {
+            caret = Some(shown.chars().count() + 1);
+        }
+        match c {
+            '\t' => shown.push(' '),
+            // A byte-order mark at the start of the file takes no room.
+            '\u{feff}' if i == 0 => {}
+            c => push_visible(&mut shown, c),
+        }
+        chars.next();
+    }
+    let caret = caret.unwrap_or_else(|| shown.chars().count() + 1);
+    (shown, caret)
 }
 
 /// An error at an offset of a file, with the line and a caret:
@@ -151,21 +217,63 @@ pub fn error_with_snippet(path: &str, source: &str, offset: usize, message: &str
     let index = LineIndex::new(source);
     let at = index.line_col(source, offset);
     let line_range = index.line_range(source, at.line - 1);
-    let line_text: String = line_range
-        .slice(source)
-        .chars()
-        .map(|c| if c == '\t' { ' ' } else { c })
-        .collect();
+    let (line_text, caret) = snippet(line_range.slice(source), at.col);
     let gutter = at.line.to_string().len();
     let mut out = String::new();
-    let _ = writeln!(out, "error: {path}:{}:{}: {message}", at.line, at.col);
-    let _ = writeln!(out, "{:gutter$} |", "");
     let _ = writeln!(
         out,
-        "{} | {}",
+        "error: {path}:{}:{}: {}",
         at.line,
-        line_text.trim_end_matches('\u{feff}')
+        at.col,
+        visible(message)
     );
-    let _ = writeln!(out, "{:gutter$} | {:>col$}", "", "^", col = at.col);
+    let _ = writeln!(out, "{:gutter$} |", "");
+    let _ = writeln!(out, "{} | {line_text}", at.line);
+    // Padding by hand: a format width over 65,535 panics.
+    let _ = writeln!(out, "{:gutter$} | {}^", "", " ".repeat(caret - 1));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_past_column_65535_is_shown_around_the_caret() {
+        let source = format!("FROM debian\nRUN {} bad\n", "x".repeat(70_000));
+        let offset = source.find(" bad").unwrap() + 1;
+        let shown = error_with_snippet("Dockerfile", &source, offset, "here");
+        assert!(
+            shown.starts_with("error: Dockerfile:2:70006: here\n"),
+            "{shown}"
+        );
+        let lines: Vec<&str> = shown.lines().collect();
+        assert!(lines[2].starts_with("2 | …xxx"), "{shown}");
+        assert!(lines[2].ends_with("x bad"), "{shown}");
+        let caret = lines[3].find('^').unwrap();
+        assert_eq!(lines[2].chars().nth(caret), Some('b'), "{shown}");
+        assert!(shown.len() < 400, "{}", shown.len());
+    }
+
+    #[test]
+    fn the_caret_stays_under_its_character_after_escapes() {
+        let source = "FROM a\x1b[2J\tb\n";
+        let offset = source.find('b').unwrap();
+        let shown = error_with_snippet("Dockerfile", source, offset, "bad \x1b]0;title\x07");
+        assert!(
+            !shown.contains('\x1b') && !shown.contains('\x07'),
+            "{shown:?}"
+        );
+        assert!(shown.contains("bad \\u{1b}]0;title\\u{7}"), "{shown}");
+        let lines: Vec<&str> = shown.lines().collect();
+        assert_eq!(lines[2], "1 | FROM a\\u{1b}[2J b");
+        let caret = lines[3].find('^').unwrap();
+        assert_eq!(&lines[2][caret..], "b");
+    }
+
+    #[test]
+    fn visible_escapes_controls_and_bidi_overrides_only() {
+        assert_eq!(visible("plain ü 日本"), "plain ü 日本");
+        assert_eq!(visible("a\u{202e}b\u{9b}c\r"), "a\\u{202e}b\\u{9b}c\\u{d}");
+    }
 }

@@ -55,6 +55,13 @@ fn kind(meta: &std::fs::Metadata) -> &'static str {
 /// The text of the regular file at `path`, at most `max` bytes, as UTF-8.
 /// The error is a message without the path (the caller names the file).
 pub fn text(path: &Path, max: u64, links: Links) -> Result<String, String> {
+    utf8(bytes(path, max, links)?)
+}
+
+/// The bytes of the regular file at `path`, at most `max` of them (a
+/// Dockerfile's encoding is judged by the parser, which reports where it
+/// goes wrong).
+pub fn bytes(path: &Path, max: u64, links: Links) -> Result<Vec<u8>, String> {
     let meta = match links {
         Links::Follow => std::fs::metadata(path),
         Links::Refuse => std::fs::symlink_metadata(path),
@@ -74,12 +81,22 @@ pub fn text(path: &Path, max: u64, links: Links) -> Result<String, String> {
     if !opened.is_file() {
         return Err(format!("{}, not a regular file; not read", kind(&opened)));
     }
-    bounded(file, max)
+    bounded_bytes(file, max)
 }
 
 /// At most `max` bytes of `reader` as UTF-8 (files in /proc report size 0,
 /// so the limit is enforced on the bytes read, not on the size reported).
 pub fn bounded(reader: impl Read, max: u64) -> Result<String, String> {
+    utf8(bounded_bytes(reader, max)?)
+}
+
+fn utf8(bytes: Vec<u8>) -> Result<String, String> {
+    String::from_utf8(bytes)
+        .map_err(|e| format!("not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()))
+}
+
+/// At most `max` bytes of `reader`.
+pub fn bounded_bytes(reader: impl Read, max: u64) -> Result<Vec<u8>, String> {
     let mut bytes = Vec::new();
     reader
         .take(max + 1)
@@ -91,8 +108,7 @@ pub fn bounded(reader: impl Read, max: u64) -> Result<String, String> {
             max / (1024 * 1024)
         ));
     }
-    String::from_utf8(bytes)
-        .map_err(|e| format!("not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()))
+    Ok(bytes)
 }
 
 #[cfg(test)]

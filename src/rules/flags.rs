@@ -273,8 +273,13 @@ fn check(
                     };
                     if present(spec, &found) {
                         // The flag is there; what it makes unnecessary may not be gone yet.
-                        let removals = redundant_removals(checker, view, manager);
-                        if first && !removals.is_empty() {
+                        // Asked once per RUN, not per install: the scan is linear in the RUN.
+                        let removals = if first {
+                            redundant_removals(checker, view, manager)
+                        } else {
+                            Vec::new()
+                        };
+                        if !removals.is_empty() {
                             out.push(
                                 Diagnostic::new(
                                     rule,

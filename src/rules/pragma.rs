@@ -4,6 +4,8 @@
 //! comment lines: `# dockslim: ignore=DS101,apt-no-install-recommends` applies
 //! to the next instruction, `# dockslim: global ignore=DS401` to the file.
 
+use std::collections::HashSet;
+
 use super::Rule;
 use crate::fix::{Diagnostic, Edit, Fix};
 use crate::settings::Settings;
@@ -54,6 +56,15 @@ struct Pragma {
 fn parse(document: &Document) -> Vec<Pragma> {
     let source = document.source();
     let items = document.items();
+    // The instruction after each item, found in one backward pass: looking
+    // ahead from every pragma was quadratic in a run of pragma lines.
+    let mut next_instruction = vec![None; items.len() + 1];
+    for (i, item) in items.iter().enumerate().rev() {
+        next_instruction[i] = match item {
+            Item::Instruction(instruction) => Some(instruction.range),
+            _ => next_instruction[i + 1],
+        };
+    }
     let mut pragmas = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let Item::Comment(range) = item else { continue };
@@ -75,10 +86,7 @@ fn parse(document: &Document) -> Vec<Pragma> {
             .filter(|n| !n.is_empty())
             .map(|n| (n.to_owned(), super::find(n)))
             .collect();
-        let target = items[i + 1..].iter().find_map(|item| match item {
-            Item::Instruction(instruction) => Some(instruction.range),
-            _ => None,
-        });
+        let target = next_instruction[i + 1];
         let used = vec![false; names.len()];
         pragmas.push(Pragma {
             line: *range,
@@ -109,25 +117,61 @@ pub(crate) fn apply(document: &Document, settings: &Settings, diagnostics: &mut 
     if pragmas.is_empty() {
         return;
     }
+    // Which (target, rule) pairs the pragmas suppress, and which of them hit
+    // a finding: lookups by key, so many pragmas and many findings stay
+    // linear (a target is the start of an instruction; `None` is global).
+    let mut suppressed: HashSet<(Option<usize>, &str)> = HashSet::new();
+    let mut targets: Vec<TextRange> = Vec::new();
+    for pragma in &pragmas {
+        let key = if pragma.global {
+            None
+        } else if let Some(target) = pragma.target {
+            targets.push(target);
+            Some(target.start)
+        } else {
+            continue;
+        };
+        for (_, rule) in &pragma.names {
+            if let Some(rule) = rule {
+                suppressed.insert((key, rule.code));
+            }
+        }
+    }
+    targets.sort_by_key(|t| t.start);
+    targets.dedup();
+    let mut hits: HashSet<(Option<usize>, &str)> = HashSet::new();
     diagnostics.retain(|d| {
         let mut keep = true;
-        for pragma in &mut pragmas {
-            let applies = pragma.global
-                || pragma
-                    .target
-                    .is_some_and(|t| t.start <= d.range.start && d.range.start < t.end);
-            if !applies {
-                continue;
-            }
-            for (k, (_, rule)) in pragma.names.iter().enumerate() {
-                if rule.is_some_and(|r| r.code == d.rule.code) {
-                    pragma.used[k] = true;
-                    keep = false;
-                }
-            }
+        if suppressed.contains(&(None, d.rule.code)) {
+            hits.insert((None, d.rule.code));
+            keep = false;
+        }
+        // Instruction ranges do not overlap: the last target starting at or
+        // before the finding is the only one that can hold it.
+        let at = targets.partition_point(|t| t.start <= d.range.start);
+        if let Some(target) = at.checked_sub(1).map(|k| targets[k])
+            && d.range.start < target.end
+            && suppressed.contains(&(Some(target.start), d.rule.code))
+        {
+            hits.insert((Some(target.start), d.rule.code));
+            keep = false;
         }
         keep
     });
+    for pragma in &mut pragmas {
+        let key = if pragma.global {
+            None
+        } else {
+            pragma.target.map(|t| t.start)
+        };
+        for (k, (_, rule)) in pragma.names.iter().enumerate() {
+            if rule.is_some_and(|r| hits.contains(&(key, r.code)))
+                && (pragma.global || pragma.target.is_some())
+            {
+                pragma.used[k] = true;
+            }
+        }
+    }
     if !settings.rules.is_enabled(&RULE) {
         return;
     }

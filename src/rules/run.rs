@@ -334,29 +334,6 @@ pub(crate) fn remove_statement(
     Some(Edit::delete(range))
 }
 
-/// How this file continues RUN lines: the indentation of its continuation
-/// lines (four spaces if it has none) and whether they start with `&&`.
-pub(crate) fn continuation_style(document: &Document) -> (String, bool) {
-    let source = document.source();
-    for instruction in document.instructions() {
-        let text = instruction.range.slice(source);
-        let mut lines = text.split_inclusive('\n');
-        let Some(first) = lines.next() else { continue };
-        if !first.trim_end().ends_with(document.escape()) {
-            continue;
-        }
-        if let Some(second) = lines.next() {
-            let trimmed = second.trim_start_matches([' ', '\t']);
-            if trimmed.trim().is_empty() || trimmed.starts_with('#') {
-                continue;
-            }
-            let indent = &second[..second.len() - trimmed.len()];
-            return (indent.to_owned(), trimmed.starts_with("&&"));
-        }
-    }
-    ("    ".to_owned(), false)
-}
-
 /// Merges RUN `b` into RUN `a` (adjacent, both shell-form simple chains with
 /// the same flags): the text from the end of `a`'s last statement to the
 /// start of `b`'s first becomes a `&&` continuation in the file's style.
@@ -382,7 +359,7 @@ pub(crate) fn merge_runs(document: &Document, a: &RunView<'_>, b: &RunView<'_>) 
     if span.slice(document.source()).contains('#') {
         return None;
     }
-    let (indent, leading) = continuation_style(document);
+    let (indent, leading) = document.continuation_style();
     let escape = document.escape();
     let newline = document.newline();
     let joiner = if leading {

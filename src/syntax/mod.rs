@@ -33,6 +33,10 @@ pub struct Document {
     escape: char,
     items: Vec<Item>,
     lines: LineIndex,
+    /// `\r\n` when the file uses it, else `\n` (found once: rules ask per edit).
+    newline: &'static str,
+    /// [`Document::continuation_style`], worked out on first use.
+    continuation: std::sync::OnceLock<(String, bool)>,
 }
 
 impl Document {
@@ -89,6 +93,7 @@ impl Document {
                     index: stages.len(),
                     from: instruction,
                     instructions: Vec::new(),
+                    definitions: std::cell::OnceCell::new(),
                 });
             } else if let Some(stage) = stages.last_mut() {
                 stage.instructions.push(instruction);
@@ -99,11 +104,35 @@ impl Document {
 
     /// The line ending this file mostly uses, for text that rules insert.
     pub fn newline(&self) -> &'static str {
-        if self.source.contains("\r\n") {
-            "\r\n"
-        } else {
-            "\n"
-        }
+        self.newline
+    }
+
+    /// How this file continues instruction lines: the indentation of the
+    /// first continuation line (four spaces if it has none) and whether it
+    /// starts with `&&`. Computed once per document: merge rules ask for
+    /// every pair of RUNs, and a scan each time made many RUNs quadratic.
+    pub fn continuation_style(&self) -> (&str, bool) {
+        let (indent, leading) = self.continuation.get_or_init(|| {
+            let source = self.source();
+            for instruction in self.instructions() {
+                let text = instruction.range.slice(source);
+                let mut lines = text.split_inclusive('\n');
+                let Some(first) = lines.next() else { continue };
+                if !first.trim_end().ends_with(self.escape) {
+                    continue;
+                }
+                if let Some(second) = lines.next() {
+                    let trimmed = second.trim_start_matches([' ', '\t']);
+                    if trimmed.trim().is_empty() || trimmed.starts_with('#') {
+                        continue;
+                    }
+                    let indent = &second[..second.len() - trimmed.len()];
+                    return (indent.to_owned(), trimmed.starts_with("&&"));
+                }
+            }
+            ("    ".to_owned(), false)
+        });
+        (indent, *leading)
     }
 }
 
@@ -114,9 +143,44 @@ pub struct Stage<'a> {
     pub from: &'a Instruction,
     /// The instructions after `FROM`, up to the next `FROM`.
     pub instructions: Vec<&'a Instruction>,
+    /// [`Stage::defined_at`]'s table, built on first use.
+    definitions: std::cell::OnceCell<std::collections::HashMap<String, usize>>,
 }
 
 impl Stage<'_> {
+    /// Where the first ENV or ARG of the stage that sets variable `name`
+    /// starts (source offset). One table per stage, so asking for every RUN
+    /// stays linear in the stage's size.
+    pub fn defined_at(&self, name: &str) -> Option<usize> {
+        self.definitions
+            .get_or_init(|| {
+                let mut table = std::collections::HashMap::new();
+                for i in &self.instructions {
+                    if !matches!(i.keyword(), Keyword::Env | Keyword::Arg) {
+                        continue;
+                    }
+                    let words = i.words();
+                    // `ENV NAME value` (the legacy form) sets only its first word.
+                    let legacy_env = i.keyword() == Keyword::Env
+                        && words.first().is_some_and(|w| !i.text(*w).contains('='));
+                    let names: Vec<&str> = if legacy_env {
+                        vec![i.text(words[0])]
+                    } else {
+                        words
+                            .iter()
+                            .filter_map(|w| i.text(*w).split('=').next())
+                            .collect()
+                    };
+                    for name in names {
+                        table.entry(name.to_owned()).or_insert(i.range.start);
+                    }
+                }
+                table
+            })
+            .get(name)
+            .copied()
+    }
+
     pub fn image(&self) -> Option<ImageRef> {
         self.from.from_image()
     }
@@ -463,6 +527,25 @@ pub(crate) fn split_words(text: &str, within: TextRange) -> Vec<TextRange> {
         words.push(TextRange::new(s, within.end));
     }
     words
+}
+
+/// A file's bytes as text. BuildKit accepts any bytes in comments (a
+/// Latin-1 `# Maintainer: José`), but dockslim edits text and promises to
+/// keep every byte it does not touch, so it rejects a file that is not UTF-8
+/// rather than guessing an encoding: the error has the offset of the first
+/// bad byte, and the file as shown with replacement characters, for the
+/// snippet.
+pub fn decode(bytes: Vec<u8>) -> Result<String, (String, ParseError)> {
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let byte = e.as_bytes()[at];
+        let message = format!(
+            "not valid UTF-8 (byte 0x{byte:02X}; Latin-1 or another legacy encoding?): \
+             dockslim rewrites UTF-8 files only; re-encode it, e.g. `iconv -f latin1 -t utf-8`"
+        );
+        let shown = String::from_utf8_lossy(e.as_bytes()).into_owned();
+        (shown, ParseError::new(message, at))
+    })
 }
 
 /// A Dockerfile that cannot be parsed, with the offset where the problem is.

@@ -68,6 +68,12 @@ pub fn parse(source: &str) -> Result<Document, ParseError> {
         escape,
         items,
         lines: LineIndex::new(source),
+        newline: if source.contains("\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        },
+        continuation: std::sync::OnceLock::new(),
     })
 }
 
@@ -228,7 +234,7 @@ impl Parser<'_> {
             start_line: start_idx + 1,
             end_line: last + 1,
         };
-        validate(&instruction)?;
+        validate(&instruction, self.escape)?;
         self.items.push(Item::Instruction(instruction));
         Ok(last + 1)
     }
@@ -443,12 +449,15 @@ fn push_escaped(chars: &[(usize, char)], i: usize, word: &mut String) -> usize {
     if let Some(&(_, next)) = chars.get(i + 1) {
         word.push(next);
     }
-    i + 2
+    // A backslash at the very end has no character after it to skip.
+    (i + 2).min(chars.len())
 }
 
 /// Checks that `docker build` would accept what BuildKit's parser accepted:
-/// the instruction-level errors of BuildKit's `instructions.Parse`.
-fn validate(instruction: &Instruction) -> Result<(), ParseError> {
+/// the argument checks of BuildKit's line parsers (`parseNameVal` for ENV
+/// and LABEL) and of its `instructions.Parse`. A file that `docker build`
+/// rejects is reported as malformed, never rewritten.
+fn validate(instruction: &Instruction, escape: char) -> Result<(), ParseError> {
     let command = instruction.effective();
     let at = instruction.source_range(command.keyword_range).start;
     if command.args.is_empty() && instruction.heredocs.is_empty() {
@@ -457,19 +466,178 @@ fn validate(instruction: &Instruction) -> Result<(), ParseError> {
             at,
         ));
     }
-    if command.keyword == Keyword::From {
-        let words = instruction.words();
-        let ok = match words.as_slice() {
-            [_] => true,
-            [_, as_kw, _] => instruction.text(*as_kw).eq_ignore_ascii_case("as"),
-            _ => false,
-        };
-        if !ok {
+    // An ONBUILD trigger goes through BuildKit's line parser now but through
+    // `instructions.Parse` only in the build that triggers it.
+    let triggered_later = instruction.keyword() == Keyword::Onbuild;
+    match command.keyword {
+        Keyword::Env | Keyword::Label => {
+            validate_name_values(instruction, command, escape, !triggered_later)?;
+        }
+        _ if triggered_later => {}
+        Keyword::From => {
+            let words = instruction.words();
+            let ok = match words.as_slice() {
+                [_] => true,
+                [_, as_kw, _] => instruction.text(*as_kw).eq_ignore_ascii_case("as"),
+                _ => false,
+            };
+            if !ok {
+                return Err(ParseError::new(
+                    "FROM requires either one argument, or three: FROM <source> [AS <name>]",
+                    at,
+                ));
+            }
+        }
+        Keyword::Copy | Keyword::Add => {
+            // `split_words` splits at every space, quoted or not, so it never
+            // counts fewer arguments than BuildKit does.
+            let count = match &command.body {
+                Body::Exec(args) => args.len(),
+                _ => instruction.words().len(),
+            };
+            if count < 2 {
+                return Err(ParseError::new(
+                    format!(
+                        "{} requires at least two arguments, but only one was provided. Destination could not be determined",
+                        command.keyword
+                    ),
+                    at,
+                ));
+            }
+        }
+        Keyword::Arg => {
+            let text = instruction.logical.as_str();
+            for word in name_value_words(text, command.args, escape) {
+                if word.slice(text).starts_with('=') {
+                    return Err(ParseError::new(
+                        "ARG names can not be blank",
+                        instruction.source_range(word).start,
+                    ));
+                }
+            }
+        }
+        Keyword::Shell if !command.is_exec_form() => {
             return Err(ParseError::new(
-                "FROM requires either one argument, or three: FROM <source> [AS <name>]",
+                "SHELL requires the arguments to be in JSON form",
                 at,
             ));
         }
+        Keyword::Healthcheck => {
+            let args = instruction.text(command.args);
+            let kind_len = args.find(char::is_whitespace).unwrap_or(args.len());
+            let kind = &args[..kind_len];
+            let rest = args[kind_len..].trim();
+            let problem = if kind.eq_ignore_ascii_case("none") {
+                (!rest.is_empty()).then(|| "HEALTHCHECK NONE takes no arguments".to_owned())
+            } else if !kind.eq_ignore_ascii_case("cmd") {
+                Some(format!(
+                    "Unknown type \"{}\" in HEALTHCHECK (try CMD)",
+                    kind.to_uppercase()
+                ))
+            } else if rest.is_empty() || rest == "[]" {
+                Some("Missing command after HEALTHCHECK CMD".to_owned())
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                return Err(ParseError::new(problem, at));
+            }
+        }
+        _ => {}
     }
     Ok(())
+}
+
+/// BuildKit's `parseNameVal` and `parseKvps`: `KEY name value` (the legacy
+/// form: a name and the rest of the line) or `KEY name=value ...`, where every
+/// word has an `=` and a name before it.
+fn validate_name_values(
+    instruction: &Instruction,
+    command: &Command,
+    escape: char,
+    blank_names: bool,
+) -> Result<(), ParseError> {
+    let keyword = command.keyword;
+    let at = |range: TextRange| instruction.source_range(range).start;
+    let words = name_value_words(instruction.logical.as_str(), command.args, escape);
+    let Some(first) = words.first() else {
+        return Ok(());
+    };
+    if !instruction.text(*first).contains('=') {
+        if !instruction.text(command.args).contains(is_word_space) {
+            return Err(ParseError::new(
+                format!("{keyword} must have two arguments"),
+                at(command.keyword_range),
+            ));
+        }
+        return Ok(());
+    }
+    for word in &words {
+        let text = instruction.text(*word);
+        match text.split_once('=') {
+            None => {
+                return Err(ParseError::new(
+                    format!(
+                        "Syntax error - can't find = in \"{text}\". Must be of the form: name=value"
+                    ),
+                    at(*word),
+                ));
+            }
+            Some(("", _)) if blank_names => {
+                return Err(ParseError::new(
+                    format!("{keyword} names can not be blank"),
+                    at(*word),
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// BuildKit's `parseWords`: words split at spaces outside quotes, quotes and
+/// escapes kept (logical ranges). Only the ranges matter here.
+fn name_value_words(text: &str, within: TextRange, escape: char) -> Vec<TextRange> {
+    let mut words = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut quote: Option<char> = None;
+    let mut blank_ok = false;
+    let slice = within.slice(text);
+    let mut chars = slice.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let at = within.start + i;
+        match quote {
+            None if c.is_whitespace() => {
+                if let Some(s) = start.take()
+                    && (blank_ok || at > s)
+                {
+                    words.push(TextRange::new(s, at));
+                }
+                blank_ok = false;
+            }
+            None => {
+                start.get_or_insert(at);
+                if c == '\'' || c == '"' {
+                    quote = Some(c);
+                    blank_ok = true;
+                } else if c == escape {
+                    chars.next();
+                }
+            }
+            Some(q) => {
+                if c == q {
+                    quote = None;
+                } else if c == escape && q != '\'' {
+                    if chars.peek().is_none() {
+                        quote = None;
+                    }
+                    chars.next();
+                }
+            }
+        }
+    }
+    if let Some(s) = start {
+        words.push(TextRange::new(s, within.end));
+    }
+    words
 }

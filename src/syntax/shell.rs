@@ -88,6 +88,9 @@ pub struct Script {
     pub statements: Vec<TextRange>,
     /// Where the last top-level statement ends: text appended to the script goes here.
     pub end_of_statements: usize,
+    /// [`Script::is_simple_chain`], worked out on first use: rules ask once
+    /// per command, and a scan each time made long chains quadratic.
+    simple_chain: std::cell::OnceCell<bool>,
 }
 
 impl Script {
@@ -96,6 +99,12 @@ impl Script {
     /// nested, nothing that parses badly. Appending `&& cmd` to such a
     /// script runs `cmd` exactly when everything before it succeeded.
     pub fn is_simple_chain(&self) -> bool {
+        *self
+            .simple_chain
+            .get_or_init(|| self.compute_simple_chain())
+    }
+
+    fn compute_simple_chain(&self) -> bool {
         if self.has_errors || self.commands.is_empty() {
             return false;
         }
@@ -145,6 +154,7 @@ pub fn parse_script(text: &str, range: TextRange) -> Script {
             range,
             statements: Vec::new(),
             end_of_statements: range.end,
+            simple_chain: std::cell::OnceCell::new(),
         };
     };
     let root = tree.root_node();
@@ -164,20 +174,38 @@ pub fn parse_script(text: &str, range: TextRange) -> Script {
         range,
         statements,
         end_of_statements,
+        simple_chain: std::cell::OnceCell::new(),
     }
 }
 
 /// The children of the program, with `&&`/`||` lists flattened.
+///
+/// A chain `a && b && c` is a left-leaning tree of `list` nodes as deep as
+/// the chain is long, so this walks it with an explicit stack: a RUN with
+/// thousands of commands must not overflow the call stack.
 fn collect_statements(node: Node<'_>, offset: usize, out: &mut Vec<TextRange>) {
+    // `Ok` is a node whose children are still to be visited, `Err` a statement.
+    let mut stack: Vec<Result<Node<'_>, Node<'_>>> = vec![Ok(node)];
     let mut cursor = node.walk();
-    for child in node.named_children(&mut cursor) {
-        match child.kind() {
-            "comment" => {}
-            "list" => collect_statements(child, offset, out),
-            _ => out.push(TextRange::new(
-                offset + child.start_byte(),
-                offset + child.end_byte(),
-            )),
+    while let Some(entry) = stack.pop() {
+        let node = match entry {
+            Ok(node) => node,
+            Err(statement) => {
+                out.push(TextRange::new(
+                    offset + statement.start_byte(),
+                    offset + statement.end_byte(),
+                ));
+                continue;
+            }
+        };
+        let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+        // Reversed, so that the first child comes off the stack first.
+        for child in children.into_iter().rev() {
+            match child.kind() {
+                "comment" => {}
+                "list" => stack.push(Ok(child)),
+                _ => stack.push(Err(child)),
+            }
         }
     }
 }
@@ -193,35 +221,55 @@ struct Collector<'s> {
 /// Node kinds that only sequence commands and do not change how they run.
 const TRANSPARENT: [&str; 4] = ["program", "list", "pipeline", "redirected_statement"];
 
-impl Collector<'_> {
-    fn walk(&mut self, node: Node<'_>, nested: bool) {
-        if node.kind() == "command" {
-            self.command(node, nested);
-            // Substitutions inside the words are commands too.
-            let mut cursor = node.walk();
-            for child in node.named_children(&mut cursor) {
-                self.walk_inner(child);
-            }
-            return;
-        }
-        let nested = nested || !TRANSPARENT.contains(&node.kind());
-        let mut cursor = node.walk();
-        for child in node.named_children(&mut cursor) {
-            self.walk(child, nested);
-        }
-    }
+/// A step of [`Collector::walk`]'s depth-first traversal.
+enum Visit<'t> {
+    /// A statement-level node: a command, or a construct holding commands.
+    Node { node: Node<'t>, nested: bool },
+    /// The children of a command's part (a word, a string, an expansion):
+    /// substitutions among them hold commands.
+    Parts(Node<'t>),
+}
 
-    fn walk_inner(&mut self, node: Node<'_>) {
-        let mut cursor = node.walk();
-        for child in node.named_children(&mut cursor) {
-            if matches!(
-                child.kind(),
-                "command_substitution" | "process_substitution"
-            ) {
-                self.walk(child, true);
-            } else {
-                self.walk_inner(child);
+impl Collector<'_> {
+    /// Collects the commands under `root` in source order. The traversal
+    /// keeps its own stack rather than recursing: `&&` chains, pipelines
+    /// and nested substitutions make trees as deep as the script is long.
+    fn walk(&mut self, root: Node<'_>, nested: bool) {
+        let mut stack = vec![Visit::Node { node: root, nested }];
+        let mut cursor = root.walk();
+        while let Some(visit) = stack.pop() {
+            let first_len = stack.len();
+            match visit {
+                Visit::Node { node, nested } if node.kind() == "command" => {
+                    self.command(node, nested);
+                    // Substitutions inside the words are commands too.
+                    stack.extend(node.named_children(&mut cursor).map(Visit::Parts));
+                }
+                Visit::Node { node, nested } => {
+                    let nested = nested || !TRANSPARENT.contains(&node.kind());
+                    stack.extend(
+                        node.named_children(&mut cursor)
+                            .map(|node| Visit::Node { node, nested }),
+                    );
+                }
+                Visit::Parts(node) => {
+                    stack.extend(node.named_children(&mut cursor).map(|child| {
+                        if matches!(
+                            child.kind(),
+                            "command_substitution" | "process_substitution"
+                        ) {
+                            Visit::Node {
+                                node: child,
+                                nested: true,
+                            }
+                        } else {
+                            Visit::Parts(child)
+                        }
+                    }));
+                }
             }
+            // Children were pushed in order; the first must come off first.
+            stack[first_len..].reverse();
         }
     }
 
