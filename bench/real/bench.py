@@ -130,7 +130,7 @@ def report(results, doc):
             broken.append(name)
         yn = lambda x: "yes" if x else "NO"
         sm = lambda i: "pass" if i["smoke_passed"] is True else ("FAIL" if i["built"] else "-")
-        mb = lambda i: f"{i['size_bytes'] / 1e6:.0f} MB" if i["built"] else "-"
+        mb = lambda i: f"{i['size_bytes'] / 1e6:.1f} MB" if i["built"] else "-"
         ratio = "-"
         if a["built"] and b["built"] and a["size_bytes"]:
             r = b["size_bytes"] / a["size_bytes"]
