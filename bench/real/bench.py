@@ -1,0 +1,202 @@
+#!/usr/bin/env python3
+"""Helpers of the real-application bench (bench/real/run.sh calls them).
+
+    bench.py apps [NAME...]        the runnable apps (no `skip`), one per line
+    bench.py get NAME KEY          one manifest field of an app (the `context`,
+                                   `dockerfile`, `touch` keys are printed
+                                   relative to the repository root)
+    bench.py buildargs NAME        its `--build-arg K=V` words, one per line
+    bench.py repos                 `owner/name commit` of every app, deduplicated
+    bench.py smoke IMAGE NAME      run the app's smoke test on IMAGE (exit 0 = pass)
+    bench.py report RESULTS DOC    write RESULTS/results.json and the figures page DOC
+
+The smoke test of an HTTP app runs the image with `--network none` and sends
+the request from a probe container that joins the app's network namespace
+(`--network container:ID`): the app is reachable on 127.0.0.1 only, from
+nowhere else, and nothing binds a port of the machine.
+"""
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tomllib
+import uuid
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MANIFEST = os.path.join(HERE, "manifest.toml")
+# The probe runs Python's http.client; the python:3.11-slim stand-in has it.
+PROBE_IMAGE = "python:3.11-slim"
+PROBE = r"""
+import http.client, sys, time
+port, path, timeout = int(sys.argv[1]), sys.argv[2], float(sys.argv[3])
+deadline, last = time.time() + timeout, "no answer"
+while time.time() < deadline:
+    try:
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        c.request("GET", path)
+        r = c.getresponse()
+        print(r.status)
+        print(r.read(4000).decode("utf-8", "replace"))
+        sys.exit(0)
+    except OSError as e:
+        last = repr(e)
+        time.sleep(1)
+print("probe: " + last)
+sys.exit(3)
+"""
+
+
+def apps():
+    with open(MANIFEST, "rb") as f:
+        return {a["name"]: a for a in tomllib.load(f)["app"]}
+
+
+def docker(*args, **kw):
+    return subprocess.run(["docker", *args], capture_output=True, text=True, **kw)
+
+
+def smoke(image, name):
+    app = apps()[name]
+    s = app["smoke"]
+    env = [w for e in s.get("env", []) for w in ("-e", e)]
+    if s["kind"] == "cli":
+        r = docker("run", "--rm", "--network", "none", *env, image, *s.get("args", []), timeout=120)
+        out = r.stdout + r.stderr
+        print(out[-2000:])
+        ok = s["expect"] in out
+        print(f"smoke: {'pass' if ok else 'FAIL'}: expected {s['expect']!r} in the output")
+        return 0 if ok else 1
+    container = f"dsbench-{name}-{uuid.uuid4().hex[:8]}"
+    r = docker("run", "-d", "--name", container, "--network", "none", *env, image)
+    if r.returncode != 0:
+        print("smoke: FAIL: docker run: " + r.stderr)
+        return 1
+    try:
+        p = docker(
+            "run", "--rm", "--network", f"container:{container}", "--entrypoint", "python3",
+            PROBE_IMAGE, "-c", PROBE, str(s["port"]), s["path"], "90", timeout=150,
+        )
+        out = p.stdout
+        lines = out.split("\n", 1)
+        status = lines[0].strip()
+        body = lines[1] if len(lines) > 1 else ""
+        ok = p.returncode == 0 and status == str(s["status"]) and s["expect"] in body
+        print(out[:1500] + p.stderr[-500:])
+        if not ok:
+            logs = docker("logs", "--tail", "30", container)
+            print("--- app log:\n" + (logs.stdout + logs.stderr)[-2500:])
+        print(
+            f"smoke: {'pass' if ok else 'FAIL'}: GET {s['path']} -> {status or '-'}, "
+            f"expected {s['status']} and {s['expect']!r} in the body"
+        )
+        return 0 if ok else 1
+    finally:
+        docker("rm", "-f", container)
+
+
+def reruns(image):
+    """RUN steps the cached rebuild after the one-line change ran again."""
+    return sum(1 for s in image.get("rebuild_steps", []) if s["instruction"].upper().startswith("RUN") and not s["cached"])
+
+
+def report(results, doc):
+    table = apps()
+    rows, records = [], []
+    for name, app in table.items():
+        if "skip" in app:
+            continue
+        path = os.path.join(results, f"{name}.json")
+        if not os.path.exists(path):
+            continue
+        rec = json.load(open(path))
+        records.append(rec)
+    ran = [r for r in records if r.get("status") != "not-fetched"]
+    broken, ratios, rr_a, rr_b, changed = [], [], 0, 0, 0
+    for rec in ran:
+        name, app = rec["name"], table[rec["name"]]
+        v = rec.get("verify")
+        fixes = ", ".join(rec.get("fixes") or []) or "-"
+        if not v:
+            rows.append(f"| {name} | {app['shape']} | no | - | - | - | - | - | {fixes} | - |")
+            continue
+        a, b = v["original"], v["rewritten"]
+        if v["changed"]:
+            changed += 1
+        a_ok = a["built"] and a["smoke_passed"] is True
+        b_ok = b["built"] and b["smoke_passed"] is True
+        if a_ok and not b_ok:
+            broken.append(name)
+        yn = lambda x: "yes" if x else "NO"
+        sm = lambda i: "pass" if i["smoke_passed"] is True else ("FAIL" if i["built"] else "-")
+        mb = lambda i: f"{i['size_bytes'] / 1e6:.1f} MB" if i["built"] else "-"
+        ratio = "-"
+        if a["built"] and b["built"] and a["size_bytes"]:
+            r = b["size_bytes"] / a["size_bytes"]
+            ratios.append(r)
+            ratio = f"{r:.2f}"
+        ra, rb = reruns(a), reruns(b)
+        if a["built"] and b["built"]:
+            rr_a, rr_b = rr_a + ra, rr_b + rb
+        rows.append(
+            f"| {name} | {app['shape']} | {yn(a['built'])} / {yn(b['built'])} | {sm(a)} / {sm(b)} | "
+            f"{mb(a)} | {mb(b)} | {ratio} | {ra} / {rb} | {fixes} | {'yes' if v['changed'] else 'no'} |"
+        )
+    median = f"{statistics.median(ratios):.2f}" if ratios else "-"
+    summary = (
+        f"{len(ran)} apps run: {changed} rewritten, {len(ran) - changed} left unchanged; "
+        f"broken {len(broken)}{' (' + ', '.join(broken) + ')' if broken else ''}; "
+        f"median size ratio {median}; RUN steps re-run on rebuild {rr_a} -> {rr_b}"
+    )
+    json.dump({"summary": summary, "apps": records}, open(os.path.join(results, "results.json"), "w"), indent=1)
+    lines = [
+        "# Real-application bench",
+        "",
+        "Generated by `bash bench/real/run.sh` (see the top of that script); apps in",
+        "`bench/real/manifest.toml`. Sizes are those of the local stand-in base images",
+        "(`bench/real/aliases.tsv`). Columns with `a / b`: original / rewritten",
+        "(`dockslim fix --write --unsafe-fixes`). RUN re-runs: RUN steps the cache did",
+        "not reuse on a rebuild after a one-line change to the app's touch file.",
+        "",
+        f"**{summary}**",
+        "",
+        "| app | shape | built | smoke | size before | size after | ratio | RUN re-runs | fixes applied | changed |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        *rows,
+        "",
+    ]
+    open(doc, "w").write("\n".join(lines))
+    print(summary)
+
+
+def main(argv):
+    cmd = argv[0]
+    if cmd == "apps":
+        for name, app in apps().items():
+            if "skip" not in app and (len(argv) == 1 or name in argv[1:]):
+                print(name)
+    elif cmd == "get":
+        value = apps()[argv[1]].get(argv[2], "")
+        print(value)
+    elif cmd == "buildargs":
+        for a in apps()[argv[1]].get("build_args", []):
+            print(a)
+    elif cmd == "repos":
+        seen = {}
+        for app in apps().values():
+            seen.setdefault(app["repo"], app["commit"])
+        for repo, commit in seen.items():
+            print(repo, commit)
+    elif cmd == "smoke":
+        return smoke(argv[1], argv[2])
+    elif cmd == "report":
+        report(argv[1], argv[2])
+    else:
+        print(__doc__, file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
