@@ -45,7 +45,11 @@ fn text_limit(name: &str) -> Option<u64> {
 const MAX_LOCKFILE: u64 = 16 * 1024 * 1024;
 
 fn wanted_text(name: &str) -> bool {
-    name.ends_with(".txt")
+    // JavaScript sources: DS302 looks for the packages they load.
+    ["js", "mjs", "cjs", "ts"].iter().any(|ext| {
+        name.strip_suffix(ext)
+            .is_some_and(|stem| stem.ends_with('.'))
+    }) || name.ends_with(".txt")
         || name.ends_with(".in")
         || name.ends_with(".go")
         || name.ends_with(".csproj")
@@ -276,6 +280,11 @@ impl Context {
     }
 
     /// The text of a small file rules read, if it was read.
+    /// Every file whose text was read, by path relative to the context.
+    pub fn texts(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.texts.iter().map(|(p, t)| (p.as_str(), t.as_str()))
+    }
+
     pub fn text(&self, path: &str) -> Option<&str> {
         self.texts.get(path).map(String::as_str)
     }

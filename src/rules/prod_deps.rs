@@ -280,6 +280,10 @@ fn check_stage(
             Some("Yarn 2+ has no `--production` install".to_owned())
         } else if !matches!(view.form, RunForm::Shell(_)) {
             Some("the script is a heredoc".to_owned())
+        } else if let Some((file, package)) = dev_required(checker, dev) {
+            Some(format!(
+                "`{file}` loads `{package}`, which is a devDependency"
+            ))
         } else {
             let last = checker.stages.last().expect("a final stage");
             node_entry(checker, last).err()
@@ -311,4 +315,38 @@ fn check_stage(
             ),
         }
     }
+}
+
+/// A JavaScript source of the build context that loads one of the
+/// devDependencies (`require("x")`, `import … from "x"`, `import("x")`, or
+/// a subpath `x/…`): the app needs it at run time, whatever package.json
+/// says. Only the files the context reader reads are seen (the top level
+/// and the folders COPY names), so this can miss one; the fix stays unsafe.
+fn dev_required(checker: &Checker<'_>, dev: &[&str]) -> Option<(String, String)> {
+    for (path, text) in checker.context.texts() {
+        let is_js = [".js", ".mjs", ".cjs", ".ts"]
+            .iter()
+            .any(|e| path.ends_with(e));
+        if !is_js || path.starts_with("node_modules/") || path.contains("/node_modules/") {
+            continue;
+        }
+        for package in dev {
+            let loads = ["'", "\""].iter().any(|q| {
+                [
+                    format!("require({q}{package}{q}"),
+                    format!("require({q}{package}/"),
+                    format!("from {q}{package}{q}"),
+                    format!("from {q}{package}/"),
+                    format!("import({q}{package}{q}"),
+                    format!("import {q}{package}{q}"),
+                ]
+                .iter()
+                .any(|needle| text.contains(needle.as_str()))
+            });
+            if loads {
+                return Some((path.to_owned(), (*package).to_owned()));
+            }
+        }
+    }
+    None
 }
