@@ -106,7 +106,7 @@ fn program_runs(checker: &Checker<'_>, names: &[&str]) -> bool {
 }
 
 fn runs_build(checker: &Checker<'_>) -> bool {
-    checker.any_command(super::multi_stage::js_build)
+    checker.any_command(crate::rules::multi_stage_split::js_build)
 }
 
 fn installs_js(checker: &Checker<'_>) -> bool {

@@ -2,21 +2,34 @@
 //! documentation next to its logic; the table below is the one place that
 //! lists them, in the order the pipeline runs them.
 
-mod base_image;
-mod bundler;
-pub(crate) mod cache_mounts;
-mod cleanup;
+// One file per rule, named after the rule; the checks several rules share
+// (inserting a flag, appending a cleanup, merging RUNs, pragmas, the RUN
+// view) live in `shared/`, out of the rules' way.
+mod apk_no_cache;
+mod apt_lists_cleanup;
+pub(crate) mod apt_no_install_recommends;
+pub(crate) mod base_image_swap;
+mod bundle_without_dev;
+pub(crate) mod cache_mount;
+mod composer_no_dev;
+mod copy_whole_stage;
 mod dockerignore;
-mod final_stage;
-mod flags;
-pub(crate) mod manifest_first;
-mod merge;
-pub(crate) mod multi_stage;
+mod final_stage_root;
+mod gem_no_document;
+mod install_assume_yes;
+mod js_cache_clean;
+pub(crate) mod js_dev_dependencies;
+pub(crate) mod manifest_first_copy;
+mod merge_consecutive_runs;
+mod merge_install_runs;
+pub(crate) mod multi_stage_split;
 mod npm_ci;
-pub(crate) mod packages;
-pub(crate) mod pragma;
-mod prod_deps;
-pub(crate) mod run;
+mod package_cache_cleanup;
+mod pip_no_cache_dir;
+pub(crate) mod shared;
+pub(crate) mod unused_pragma;
+
+pub(crate) use shared::{packages, pragma, run};
 
 use crate::context::Context;
 use crate::fix::Diagnostic;
@@ -125,28 +138,28 @@ impl PartialEq for Rule {
 
 /// Every rule, in pipeline order.
 pub static ALL: &[&Rule] = &[
-    &pragma::RULE,
-    &cleanup::APT_LISTS,
-    &merge::INSTALL_RUNS,
-    &flags::ASSUME_YES,
-    &flags::NO_INSTALL_RECOMMENDS,
-    &cleanup::PACKAGE_CACHE,
-    &flags::APK_NO_CACHE,
-    &flags::PIP_NO_CACHE_DIR,
-    &cleanup::JS_CACHE,
+    &unused_pragma::RULE,
+    &apt_lists_cleanup::RULE,
+    &merge_install_runs::RULE,
+    &install_assume_yes::RULE,
+    &apt_no_install_recommends::RULE,
+    &package_cache_cleanup::RULE,
+    &apk_no_cache::RULE,
+    &pip_no_cache_dir::RULE,
+    &js_cache_clean::RULE,
     &npm_ci::RULE,
-    &flags::GEM_NO_DOCUMENT,
-    &flags::COMPOSER_NO_DEV,
-    &bundler::RULE,
-    &merge::CONSECUTIVE_RUNS,
-    &cache_mounts::RULE,
-    &manifest_first::RULE,
+    &gem_no_document::RULE,
+    &composer_no_dev::RULE,
+    &bundle_without_dev::RULE,
+    &merge_consecutive_runs::RULE,
+    &cache_mount::RULE,
+    &manifest_first_copy::RULE,
     &dockerignore::RULE,
-    &multi_stage::RULE,
-    &prod_deps::RULE,
-    &final_stage::COPY_WHOLE_STAGE,
-    &final_stage::FINAL_STAGE_ROOT,
-    &base_image::RULE,
+    &multi_stage_split::RULE,
+    &js_dev_dependencies::RULE,
+    &copy_whole_stage::RULE,
+    &final_stage_root::RULE,
+    &base_image_swap::RULE,
 ];
 
 /// Finds a rule by code or name, case-insensitively.

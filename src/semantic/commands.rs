@@ -278,7 +278,7 @@ pub fn classify(managers: &PackageManagers, command: &SimpleCommand, index: usiz
     if let Some(eco) = table
         .ecosystems
         .iter()
-        .find(|eco| crate::rules::manifest_first::installs(eco, command))
+        .find(|eco| crate::rules::manifest_first_copy::installs(eco, command))
     {
         return facts(
             Action::DepsInstall {
@@ -348,7 +348,7 @@ pub fn classify(managers: &PackageManagers, command: &SimpleCommand, index: usiz
 fn build_ecosystem(command: &SimpleCommand) -> Option<&'static str> {
     let words = run::effective_words(command);
     let literals: Vec<&str> = words.iter().filter_map(|w| w.literal.as_deref()).collect();
-    if crate::rules::multi_stage::js_build(command) {
+    if crate::rules::multi_stage_split::js_build(command) {
         return Some("node");
     }
     match literals.as_slice() {

@@ -431,7 +431,7 @@ fn check(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
     // DS301 decides the stage layout first (pipeline order): a stage it
     // offers to split becomes a builder, which keeps its image. The split
     // is unsafe like this fix, so whenever this fix could apply, so does it.
-    if super::offered_fix(out, &super::multi_stage::RULE).is_some() {
+    if super::offered_fix(out, &crate::rules::multi_stage_split::RULE).is_some() {
         return;
     }
     let mut aliases: Vec<String> = Vec::new();

@@ -6,42 +6,10 @@
 
 use std::collections::HashSet;
 
-use super::Rule;
 use crate::fix::{Diagnostic, Edit, Fix};
+use crate::rules::Rule;
 use crate::settings::Settings;
 use crate::syntax::{Document, Item, TextRange};
-
-pub static RULE: Rule = Rule {
-    code: "DS001",
-    name: "unused-pragma",
-    summary: "a `# dockslim: ignore=…` pragma that suppresses nothing",
-    fix_safety: "safe (the pragma line is removed when none of its rules is used)",
-    doc: r#"## What it does
-Reports a suppression pragma that did not suppress anything: the rule it
-names found nothing on that instruction (or in the file, for `global`), or
-the name is not a rule. When no rule of the pragma is used, the fix removes
-the line.
-
-## Why
-Stale pragmas hide nothing but suggest that something is being hidden; they
-also keep hiding the rule's findings after the code changes again.
-
-## Example
-```dockerfile
-# dockslim: ignore=DS101
-RUN echo nothing to clean
-```
-becomes
-```dockerfile
-RUN echo nothing to clean
-```
-
-## Fix safety
-Safe: the line is a comment. A pragma naming a rule that is not selected in
-this run is not reported.
-"#,
-    check: |_, _| {},
-};
 
 struct Pragma {
     line: TextRange,
@@ -84,7 +52,7 @@ fn parse(document: &Document) -> Vec<Pragma> {
             .split(',')
             .map(str::trim)
             .filter(|n| !n.is_empty())
-            .map(|n| (n.to_owned(), super::find(n)))
+            .map(|n| (n.to_owned(), crate::rules::find(n)))
             .collect();
         let target = next_instruction[i + 1];
         let used = vec![false; names.len()];
@@ -172,7 +140,10 @@ pub(crate) fn apply(document: &Document, settings: &Settings, diagnostics: &mut 
             }
         }
     }
-    if !settings.rules.is_enabled(&RULE) {
+    if !settings
+        .rules
+        .is_enabled(&crate::rules::unused_pragma::RULE)
+    {
         return;
     }
     for pragma in pragmas {
@@ -210,7 +181,7 @@ pub(crate) fn apply(document: &Document, settings: &Settings, diagnostics: &mut 
         let comment_end = pragma.line.start + pragma.line.slice(document.source()).trim_end().len();
         diagnostics.push(
             Diagnostic::new(
-                &RULE,
+                &crate::rules::unused_pragma::RULE,
                 TextRange::new(pragma.line.start, comment_end),
                 message,
             )

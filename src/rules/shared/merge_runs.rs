@@ -3,91 +3,15 @@
 //! (unsafe). Both use one edit: the text between the two scripts becomes a
 //! `&&` continuation in the file's own style.
 
+use super::packages;
 use super::run::{self, RunView};
-use super::{Checker, Rule, packages};
 use crate::fix::{Applicability, Diagnostic, Fix};
+use crate::rules::Checker;
 use crate::semantic::{Resource, can_precede};
 use crate::transforms::Manager;
 
-pub static INSTALL_RUNS: Rule = Rule {
-    code: "DS102",
-    name: "merge-install-runs",
-    summary: "one install split over adjacent RUNs (`RUN apt-get update` then `RUN apt-get install`)",
-    fix_safety: "safe",
-    doc: r#"## What it does
-Merges adjacent RUN instructions of a stage that belong to one install: the
-package manager's update, install and cleanup commands (`apt-get update`,
-`apt-get install`, `rm -rf /var/lib/apt/lists/*`, `apk add`, `yum clean all`,
-…), with nothing but blank lines between them, the same flags, and shell
-text that is a plain `&&` chain.
-
-## Why
-A RUN that only runs `apt-get update` is cached on its own: a later change to
-the install reuses stale lists, and installs fail or get old versions. A
-cleanup in a later RUN does not make the image smaller, because the files
-still ship in the earlier layer. hadolint reports the first as DL3009's
-cause and the split as DL3059.
-
-## Example
-```dockerfile
-RUN apt-get update
-RUN apt-get install -y curl
-```
-becomes
-```dockerfile
-RUN apt-get update && \
-    apt-get install -y curl
-```
-(and DS101 then adds the lists cleanup). The continuation uses the file's
-own indentation, or four spaces.
-
-## Fix safety
-Safe: the commands run in the same order and a failure still fails the
-build. RUNs with different flags (`--mount`, `--network`), heredocs, exec
-form, or a comment between them are never merged.
-"#,
-    check: check_install_runs,
-};
-
-pub static CONSECUTIVE_RUNS: Rule = Rule {
-    code: "DS113",
-    name: "merge-consecutive-runs",
-    summary: "adjacent RUN instructions in the final stage that could be one layer",
-    fix_safety: "unsafe",
-    doc: r#"## What it does
-Merges any two adjacent RUN instructions of the final stage into one, joined
-with `&&`, when both are plain `&&` chains in shell form with the same
-flags.
-
-## Why
-Each RUN is a layer. Fewer layers in the final image mean less metadata and
-no files that one layer writes and the next deletes. hadolint reports it as
-DL3059.
-
-## Example
-```dockerfile
-RUN useradd app
-RUN mkdir /data && chown app /data
-```
-becomes
-```dockerfile
-RUN useradd app && \
-    mkdir /data && chown app /data
-```
-
-## Fix safety
-Unsafe: `RUN cd /x` followed by `RUN make` does not mean the same as
-`RUN cd /x && make` (the working directory, exported variables and shell
-options carry over within one RUN), so a RUN is never merged into one that
-leaves a `cd`, an exported variable or shell options (`set`, `source`) for
-it; merging also changes which steps the build cache reuses. Builder stages
-are never touched.
-"#,
-    check: check_consecutive_runs,
-};
-
 /// The manager whose install group both RUNs belong to.
-pub(super) fn shared_group<'m>(
+pub(crate) fn shared_group<'m>(
     checker: &'m Checker<'_>,
     a: &RunView<'_>,
     b: &RunView<'_>,
@@ -128,7 +52,7 @@ fn pairs<'c>(checker: &'c Checker<'_>) -> impl Iterator<Item = (&'c RunView<'c>,
 /// it whose commands all belong to that manager's install group. A fact
 /// about the Dockerfile that DS102 (which merges them) and the cleanup
 /// rules (which treat them as one layer) both read.
-pub(super) fn install_group(checker: &Checker<'_>, i: usize, manager: &Manager) -> Vec<usize> {
+pub(crate) fn install_group(checker: &Checker<'_>, i: usize, manager: &Manager) -> Vec<usize> {
     let runs = &checker.runs;
     let joined = |a: usize| {
         candidate(checker, &runs[a], &runs[a + 1])
@@ -148,7 +72,7 @@ pub(super) fn install_group(checker: &Checker<'_>, i: usize, manager: &Manager) 
 
 /// The edits that merge a group of neighbouring RUNs into one, or `None`
 /// when a pair of them cannot be merged exactly.
-pub(super) fn merge_group(checker: &Checker<'_>, group: &[usize]) -> Option<Vec<crate::fix::Edit>> {
+pub(crate) fn merge_group(checker: &Checker<'_>, group: &[usize]) -> Option<Vec<crate::fix::Edit>> {
     group
         .windows(2)
         .map(|w| run::merge_runs(checker.document, &checker.runs[w[0]], &checker.runs[w[1]]))
@@ -178,13 +102,13 @@ fn merge_keeps_meaning(checker: &Checker<'_>, a: &RunView<'_>, b: &RunView<'_>) 
     can_precede(&needs, &shell_state)
 }
 
-fn check_install_runs(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check_install_runs(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
     for (a, b) in pairs(checker) {
         let Some(manager) = shared_group(checker, a, b) else {
             continue;
         };
         let mut diagnostic = Diagnostic::new(
-            &INSTALL_RUNS,
+            &crate::rules::merge_install_runs::RULE,
             b.instruction
                 .source_range(b.instruction.command.keyword_range),
             format!(
@@ -206,7 +130,7 @@ fn check_install_runs(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check_consecutive_runs(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check_consecutive_runs(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
     for (a, b) in pairs(checker) {
         if !checker.is_final_stage(a.stage) || shared_group(checker, a, b).is_some() {
             continue;
@@ -219,7 +143,7 @@ fn check_consecutive_runs(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
         };
         out.push(
             Diagnostic::new(
-                &CONSECUTIVE_RUNS,
+                &crate::rules::merge_consecutive_runs::RULE,
                 b.instruction
                     .source_range(b.instruction.command.keyword_range),
                 "adjacent RUN instructions: merging them saves a layer",

@@ -3,100 +3,10 @@
 //! `final-stage-root` (a final stage that runs as root although its image
 //! has an unprivileged user).
 
-use super::multi_stage::static_binary;
-use super::{Checker, Rule};
 use crate::fix::{Applicability, Diagnostic, Edit, Fix};
+use crate::rules::Checker;
+use crate::rules::multi_stage_split::static_binary;
 use crate::syntax::{ImageRef, Instruction, Keyword, Stage, TextRange};
-
-pub static COPY_WHOLE_STAGE: Rule = Rule {
-    code: "DS303",
-    name: "copy-whole-stage",
-    summary: "the final stage copies the whole file system of another stage (`COPY --from=build / /`)",
-    fix_safety: "unsafe (a static Go binary); report otherwise",
-    doc: r#"## What it does
-Reports a `COPY --from=STAGE / …` in the final stage: the entire file system
-of the other stage (its toolchain, sources and caches) lands in the image
-that ships, which undoes the point of a multi-stage build. Copying from a
-stage built `FROM scratch` (an export stage that holds only artifacts) is
-fine and not reported. The same as hadolint's DL3067.
-
-When the other stage builds a static Go binary (`go build -o PATH` with
-`CGO_ENABLED=0`) and the final stage only starts it (exec form, no RUN, no
-shell-form health check), the copy is narrowed to that binary.
-
-## Why
-A multi-stage build is only lean when the final stage receives the
-artifacts, not the builder.
-
-## Example
-```dockerfile
-FROM golang:1.22 AS build
-WORKDIR /src
-COPY . .
-RUN CGO_ENABLED=0 go build -o /out/app .
-
-FROM gcr.io/distroless/static-debian12:nonroot
-COPY --from=build / /
-CMD ["/out/app"]
-```
-becomes
-```dockerfile
-COPY --from=build /out/app /out/app
-```
-
-## Fix safety
-Unsafe: the program might read files of the builder that the Dockerfile
-does not name. Anything but the static Go binary case is reported without a
-fix: which files of the stage the program needs cannot be known from the
-Dockerfile.
-"#,
-    check: check_copy_whole_stage,
-};
-
-pub static FINAL_STAGE_ROOT: Rule = Rule {
-    code: "DS304",
-    name: "final-stage-root",
-    summary: "the final stage runs as root although its image has an unprivileged user",
-    fix_safety: "unsafe",
-    doc: r#"## What it does
-Adds `USER uid:gid` to a final stage that never sets a user (or whose last
-`USER` is root, hadolint's DL3002), when its image
-defines an unprivileged user (`transforms/runtime-users.yaml`: `node` 1000
-in the Node.js images, `nonroot` 65532 in distroless, `app` 1654 in the .NET
-images from 8.0 on). The `USER` goes after the last instruction that builds
-the image (RUN, COPY, ADD, WORKDIR), so those still run as root and only the
-container runs unprivileged.
-
-## Why
-A process that runs as root in the container is root on the host once it
-escapes, and can rewrite everything in the image while it runs. The user is
-already there; it only has to be used.
-
-## Example
-```dockerfile
-FROM node:20-slim
-WORKDIR /app
-COPY . .
-CMD ["node", "server.js"]
-```
-becomes
-```dockerfile
-FROM node:20-slim
-WORKDIR /app
-COPY . .
-USER 1000:1000
-CMD ["node", "server.js"]
-```
-
-## Fix safety
-Unsafe: the files the stage copied belong to root, so a program that writes
-into its own folder at run time fails. Reported without a fix when the stage
-declares a `VOLUME` (the program writes at run time) or exposes a port below
-1024 (a non-root user cannot bind it). The user is numeric so that
-Kubernetes can check `runAsNonRoot`.
-"#,
-    check: check_final_stage_root,
-};
 
 /// A USER value that names root (`root`, `0`, with or without a group).
 fn is_root(value: &str) -> bool {
@@ -104,7 +14,7 @@ fn is_root(value: &str) -> bool {
 }
 
 /// An EXPOSE of a port below 1024, which a non-root user cannot bind.
-pub(super) fn exposes_low_port(expose: &Instruction) -> bool {
+pub(crate) fn exposes_low_port(expose: &Instruction) -> bool {
     expose.words().iter().any(|w| {
         expose
             .text(*w)
@@ -116,7 +26,7 @@ pub(super) fn exposes_low_port(expose: &Instruction) -> bool {
 }
 
 /// The stage a `--from` or `FROM` names: by alias or by index.
-pub(super) fn stage_named<'s, 'a>(
+pub(crate) fn stage_named<'s, 'a>(
     stages: &'s [Stage<'a>],
     name: &str,
     before: usize,
@@ -126,7 +36,7 @@ pub(super) fn stage_named<'s, 'a>(
 
 /// The stage's `COPY --from=X` instructions, with X and their words
 /// (sources, then the destination).
-pub(super) fn copies_from<'s, 'a>(
+pub(crate) fn copies_from<'s, 'a>(
     stage: &'s Stage<'a>,
 ) -> impl Iterator<Item = (&'a Instruction, &'a str, Vec<TextRange>)> + 's {
     stage.instructions.iter().filter_map(|i| {
@@ -135,7 +45,7 @@ pub(super) fn copies_from<'s, 'a>(
     })
 }
 
-fn check_copy_whole_stage(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check_copy_whole_stage(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
     let Some(last) = checker.stages.last() else {
         return;
     };
@@ -163,7 +73,7 @@ fn check_copy_whole_stage(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
         let artifact = source.and_then(|s| static_artifact(checker, s, last));
         let diagnostic = match artifact {
             Some(binary) => Diagnostic::new(
-                &COPY_WHOLE_STAGE,
+                &crate::rules::copy_whole_stage::RULE,
                 instruction.range,
                 format!("{what}: copy only the static binary `{binary}` the container starts"),
             )
@@ -175,7 +85,7 @@ fn check_copy_whole_stage(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
                 Applicability::Unsafe,
             )),
             None => Diagnostic::new(
-                &COPY_WHOLE_STAGE,
+                &crate::rules::copy_whole_stage::RULE,
                 instruction.range,
                 format!("{what}: copy only the artifacts the program needs (not fixed automatically: which files it needs is not certain)"),
             )
@@ -213,14 +123,14 @@ fn static_artifact(checker: &Checker<'_>, source: &Stage<'_>, last: &Stage<'_>) 
     (start == binary).then_some(binary)
 }
 
-pub(super) use crate::transforms::RuntimeUser as User;
+pub(crate) use crate::transforms::RuntimeUser as User;
 
 fn users() -> &'static [User] {
     &crate::transforms::RuntimeUsers::builtin().users
 }
 
 /// The unprivileged user an image defines, from `transforms/runtime-users.yaml`.
-pub(super) fn known_user(image: &ImageRef) -> Option<&'static User> {
+pub(crate) fn known_user(image: &ImageRef) -> Option<&'static User> {
     let name = image.canonical_name();
     let major = image.tag_major();
     users().iter().find(|u| {
@@ -234,11 +144,11 @@ pub(super) fn known_user(image: &ImageRef) -> Option<&'static User> {
     })
 }
 
-fn check_final_stage_root(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check_final_stage_root(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
     // DS301 decides the stage layout first (pipeline order): when it offers
     // a split, the runtime stage it writes gets its user. Its fix is unsafe
     // like this one, so whenever this fix could apply the split does too.
-    if super::offered_fix(out, &super::multi_stage::RULE).is_some() {
+    if crate::rules::offered_fix(out, &crate::rules::multi_stage_split::RULE).is_some() {
         return;
     }
     let Some(last) = checker.stages.last() else {
@@ -283,7 +193,7 @@ fn check_final_stage_root(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
     if let Some(why) = why {
         out.push(
             Diagnostic::new(
-                &FINAL_STAGE_ROOT,
+                &crate::rules::final_stage_root::RULE,
                 last.from.range,
                 format!("{what} (not fixed automatically: {why})"),
             )
@@ -310,7 +220,7 @@ fn check_final_stage_root(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
         if let (Some(first), Some(final_word)) = (words.first(), words.last()) {
             out.push(
                 Diagnostic::new(
-                    &FINAL_STAGE_ROOT,
+                    &crate::rules::final_stage_root::RULE,
                     root.range,
                     format!(
                         "{what}: `USER {}` runs the container unprivileged",
@@ -338,7 +248,7 @@ fn check_final_stage_root(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
     };
     out.push(
         Diagnostic::new(
-            &FINAL_STAGE_ROOT,
+            &crate::rules::final_stage_root::RULE,
             last.from.range,
             format!(
                 "{what}: `USER {}` runs the container unprivileged",

@@ -94,12 +94,12 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
     let context = checker.context;
     let node_major = stage
         .image()
-        .and_then(|i| super::super::prod_deps::node_major(&i));
-    let omit = super::super::prod_deps::production_flag("npm", node_major);
+        .and_then(|i| super::super::js_dev_dependencies::node_major(&i));
+    let omit = super::super::js_dev_dependencies::production_flag("npm", node_major);
     // The runtime stage installs from the manifests alone.
     if let Some(why) = context
         .text("package.json")
-        .and_then(super::super::manifest_first::js_local_sources)
+        .and_then(super::super::manifest_first_copy::js_local_sources)
     {
         out.push(report(build, command, what, &why));
         return;

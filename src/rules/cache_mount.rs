@@ -7,8 +7,9 @@
 //! on what this rule handles, so the two never undo each other.
 
 use super::run::{self, RunForm, RunView};
-use super::{Checker, Rule, merge, packages};
+use super::{Checker, Rule, packages};
 use crate::fix::{Applicability, Diagnostic, Edit, Fix};
+use crate::rules::shared::merge_runs as merge;
 use crate::syntax::shell::{Script, SimpleCommand};
 use crate::syntax::{Bias, Item, Keyword, Stage, TextRange};
 use crate::transforms::{CacheMount, Manager, MountTarget};
@@ -514,7 +515,7 @@ fn runner(checker: &Checker<'_>, stage_index: usize, offset: usize) -> Runner {
     // A user the base image defines (`node`), from transforms/runtime-users.yaml.
     let known = stage
         .image()
-        .and_then(|image| super::final_stage::known_user(&image))
+        .and_then(|image| crate::rules::shared::final_stage::known_user(&image))
         .filter(|u| u.name == name);
     if let Some(known) = known {
         let mut ids = known.user.split(':').map(|n| n.parse::<u32>().ok());

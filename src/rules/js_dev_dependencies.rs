@@ -3,12 +3,12 @@
 //! `devDependencies` the app never uses. (With a build step in a single
 //! stage, DS301 splits the file instead.)
 
-use super::final_stage::{copies_from, stage_named};
-use super::multi_stage::{js_build, node_entry};
 use super::packages;
 use super::run::{self, RunForm};
 use super::{Checker, Rule};
 use crate::fix::{Applicability, Diagnostic, Fix};
+use crate::rules::multi_stage_split::{js_build, node_entry};
+use crate::rules::shared::final_stage::{copies_from, stage_named};
 use crate::syntax::shell::SimpleCommand;
 use crate::syntax::{ImageRef, Instruction, Stage};
 

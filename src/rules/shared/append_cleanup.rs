@@ -5,122 +5,11 @@
 //! already clean are data in `transforms/package-managers.yaml`.
 
 use super::run::{self, RunForm};
-use super::{Checker, Rule, merge, packages};
+use super::{merge_runs as merge, packages};
 use crate::fix::{Applicability, Diagnostic, Fix};
+use crate::rules::{Checker, Rule};
 use crate::semantic::{Action, ListsFrom};
 use crate::transforms::{Cleanup, Manager};
-
-pub static APT_LISTS: Rule = Rule {
-    code: "DS101",
-    name: "apt-lists-cleanup",
-    summary: "`apt-get install` without removing /var/lib/apt/lists in the same RUN",
-    fix_safety: "safe; unsafe when a later RUN installs without `apt-get update`",
-    doc: r#"## What it does
-Finds RUN instructions that install Debian packages with `apt-get install`
-(or `apt install`) but do not remove `/var/lib/apt/lists/*` in the same RUN,
-and appends `&& rm -rf /var/lib/apt/lists/*` to the command chain. When the
-install is split over consecutive RUNs, the cleanup goes to the last of them
-(DS102 merges them). `apt-get clean` is redundant on Debian and Ubuntu images
-but harmless, and is left alone.
-
-## Why
-`apt-get update` downloads the package lists (tens of megabytes) into
-`/var/lib/apt/lists`. They are not needed at run time, and a file deleted in a
-later layer still ships in the earlier one, so they must be removed in the
-RUN that installs. A BuildKit cache mount over the lists
-(`--mount=type=cache,target=/var/lib/apt/lists`) keeps them out of the image
-already, and is left alone.
-
-## Example
-```dockerfile
-RUN apt-get update && apt-get install -y curl
-```
-becomes
-```dockerfile
-RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*
-```
-Multi-line RUNs keep their continuation style and indentation.
-
-## Fix safety
-Safe: the installed packages are the same. When a later RUN of the same
-stage (or of a stage built on it) installs from these lists without its own
-`apt-get update`, the fix also puts `apt-get update &&` in front of that
-RUN, and is unsafe (that RUN's text, and so its cache, changes). A RUN that
-installs from lists an earlier RUN downloaded gets no cleanup: the lists
-live in that earlier layer, and deleting them later saves nothing (it is
-reported when the update is in the Dockerfile). Neither is a stage whose
-files never reach the final image. The cleanup goes after the last
-statement with `&&`, which keeps the RUN's exit status whatever comes
-before (`||`, `;`, pipes, `if`, subshells). In a heredoc, or shell text
-that does not parse cleanly, dockslim only reports.
-"#,
-    check: |checker, out| check(checker, &APT_LISTS, out),
-};
-
-pub static PACKAGE_CACHE: Rule = Rule {
-    code: "DS105",
-    name: "package-cache-cleanup",
-    summary: "yum, dnf, microdnf, zypper or composer installs without cleaning the cache in the same RUN",
-    fix_safety: "safe",
-    doc: r#"## What it does
-Finds RUN instructions that install with `yum`, `dnf`, `microdnf`, `zypper` or
-`composer` without cleaning that manager's cache in the same RUN, and appends
-the cleanup: `yum clean all && rm -rf /var/cache/yum`, `dnf clean all`,
-`microdnf clean all`, `zypper clean --all`, `composer clear-cache`.
-
-## Why
-These managers keep downloaded metadata and packages in `/var/cache`; a file
-deleted in a later layer still ships in the earlier one. hadolint reports the
-same as DL3032, DL3040 and DL3036.
-
-## Example
-```dockerfile
-RUN yum -y install httpd
-```
-becomes
-```dockerfile
-RUN yum -y install httpd && yum clean all && rm -rf /var/cache/yum
-```
-
-## Fix safety
-Safe: only caches are removed; a later install downloads metadata again.
-In a heredoc, or shell text that does not parse cleanly, dockslim only
-reports.
-"#,
-    check: |checker, out| check(checker, &PACKAGE_CACHE, out),
-};
-
-pub static JS_CACHE: Rule = Rule {
-    code: "DS108",
-    name: "js-cache-clean",
-    summary: "npm, yarn or pnpm installs in the final stage without cleaning their cache",
-    fix_safety: "safe",
-    doc: r#"## What it does
-Finds RUN instructions of the final stage that install with `npm`, `yarn` or
-`pnpm` without cleaning the package cache in the same RUN, and appends
-`npm cache clean --force`, `yarn cache clean` or `pnpm store prune`.
-
-## Why
-The package managers keep a copy of every downloaded package in their cache
-(`~/.npm`, yarn's cache folder, the pnpm store), often as large as
-`node_modules` itself. In a builder stage it does not ship, so only the final
-stage is checked. hadolint reports yarn's case as DL3060.
-
-## Example
-```dockerfile
-RUN yarn install --frozen-lockfile
-```
-becomes
-```dockerfile
-RUN yarn install --frozen-lockfile && yarn cache clean
-```
-
-## Fix safety
-Safe: only the cache is removed. A cache mount over the cache directory means
-it is not in the layer, and there is no finding.
-"#,
-    check: |checker, out| check(checker, &JS_CACHE, out),
-};
 
 /// How a cleanup of RUN `i` would take effect, worked out from the
 /// model's package lists and install groups.
@@ -230,7 +119,7 @@ fn plan(checker: &Checker<'_>, i: usize, manager: &Manager, cleanup: &Cleanup) -
     }
 }
 
-fn check(checker: &Checker<'_>, rule: &'static Rule, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(checker: &Checker<'_>, rule: &'static Rule, out: &mut Vec<Diagnostic>) {
     for (i, view) in checker.runs.iter().enumerate() {
         let Some(script) = view.script() else {
             continue;
@@ -270,7 +159,7 @@ fn check(checker: &Checker<'_>, rule: &'static Rule, out: &mut Vec<Diagnostic>) 
             // With the cache-mounts profile the cache goes into a mount (DS114).
             if cleaned(&script.commands)
                 || view.has_cache_mount(&manager.cache_dirs)
-                || super::cache_mounts::covers(checker, view, manager)
+                || crate::rules::cache_mount::covers(checker, view, manager)
             {
                 continue;
             }

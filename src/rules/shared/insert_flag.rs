@@ -8,194 +8,9 @@
 
 use super::packages::{self, ManagerCommand};
 use super::run::{self, RunForm};
-use super::{Checker, Rule};
 use crate::fix::{Applicability, Diagnostic, Edit, Fix};
+use crate::rules::{Checker, Rule};
 use crate::transforms::{FlagSpec, Manager};
-
-pub static ASSUME_YES: Rule = Rule {
-    code: "DS103",
-    name: "install-assume-yes",
-    summary: "apt-get, yum, dnf or zypper install without `-y`",
-    fix_safety: "safe",
-    doc: r#"## What it does
-Adds `-y` to `apt-get install`, `yum install`, `dnf install` and
-`zypper install` when no assume-yes option is there (`-y`, a cluster such as
-`-qy`, `--yes`, `--assumeyes`, zypper's `-n` / `--non-interactive`).
-
-## Why
-Without it the install asks for confirmation, and a build has no one to
-answer: the RUN fails or, worse, behaves differently across versions.
-hadolint reports it as DL3014, DL3030, DL3038 and DL3034.
-
-## Example
-```dockerfile
-RUN apt-get update && apt-get install curl
-```
-becomes
-```dockerfile
-RUN apt-get update && apt-get install -y curl
-```
-
-## Fix safety
-Safe: it answers the prompt the build could not answer.
-"#,
-    check: |checker, out| check(checker, &ASSUME_YES, Applicability::Safe, out),
-};
-
-pub static NO_INSTALL_RECOMMENDS: Rule = Rule {
-    code: "DS104",
-    name: "apt-no-install-recommends",
-    summary: "`apt-get install` without `--no-install-recommends`",
-    fix_safety: "unsafe",
-    doc: r#"## What it does
-Adds `--no-install-recommends` to `apt-get install`.
-
-## Why
-By default apt also installs every package the requested ones *recommend*,
-often doubling what lands in the image (documentation tools, X libraries,
-compilers). hadolint reports it as DL3015.
-
-## Example
-```dockerfile
-RUN apt-get install -y python3
-```
-becomes
-```dockerfile
-RUN apt-get install --no-install-recommends -y python3
-```
-
-## Fix safety
-Unsafe: the application may rely on a recommended package (for example
-`ca-certificates` recommended by `curl`). Apply it with `--unsafe-fixes` and
-check that the image still works, or add the missing package by name.
-Not offered in a stage whose files there never reach the final image (a
-builder of which only build output is copied): it would change nothing.
-"#,
-    check: |checker, out| check(checker, &NO_INSTALL_RECOMMENDS, Applicability::Unsafe, out),
-};
-
-pub static APK_NO_CACHE: Rule = Rule {
-    code: "DS106",
-    name: "apk-no-cache",
-    summary: "`apk add` without `--no-cache`",
-    fix_safety: "safe",
-    doc: r#"## What it does
-Adds `--no-cache` to `apk add`. In the same fix it removes what that makes
-unnecessary in the same RUN: a separate `apk update` and
-`rm -rf /var/cache/apk/*`.
-
-## Why
-`apk add --no-cache` fetches the index into memory and leaves nothing in
-`/var/cache/apk`, so the layer carries no index or package cache. hadolint
-reports it as DL3019.
-
-## Example
-```dockerfile
-RUN apk update && apk add curl && rm -rf /var/cache/apk/*
-```
-becomes
-```dockerfile
-RUN apk add --no-cache curl
-```
-
-## Fix safety
-Safe: the same packages are installed. A cache mount over `/var/cache/apk`
-means the cache is wanted, and there is no finding. The redundant commands
-are removed only from a plain `&&` chain, and never when a comment sits
-between them, and `apk update` stays when a later RUN installs from its index.
-Not offered in a stage whose files there never reach the final image (a
-builder of which only build output is copied): it would change nothing.
-"#,
-    check: |checker, out| check(checker, &APK_NO_CACHE, Applicability::Safe, out),
-};
-
-pub static PIP_NO_CACHE_DIR: Rule = Rule {
-    code: "DS107",
-    name: "pip-no-cache-dir",
-    summary: "`pip install` without `--no-cache-dir`",
-    fix_safety: "safe",
-    doc: r#"## What it does
-Adds `--no-cache-dir` to `pip install`, `pip3 install` and
-`python -m pip install`, unless `PIP_NO_CACHE_DIR` is set by an ENV or ARG of
-the stage, or a cache mount covers pip's cache.
-
-## Why
-pip keeps every downloaded wheel in `~/.cache/pip`; in an image that is dead
-weight, often tens of megabytes. hadolint reports it as DL3042.
-
-## Example
-```dockerfile
-RUN pip install -r requirements.txt
-```
-becomes
-```dockerfile
-RUN pip install --no-cache-dir -r requirements.txt
-```
-
-## Fix safety
-Safe: the same packages are installed.
-Not offered in a stage whose files there never reach the final image (a
-builder of which only build output is copied): it would change nothing.
-"#,
-    check: |checker, out| check(checker, &PIP_NO_CACHE_DIR, Applicability::Safe, out),
-};
-
-pub static GEM_NO_DOCUMENT: Rule = Rule {
-    code: "DS110",
-    name: "gem-no-document",
-    summary: "`gem install` without `--no-document`",
-    fix_safety: "safe",
-    doc: r#"## What it does
-Adds `--no-document` to `gem install`.
-
-## Why
-Without it RubyGems generates ri and rdoc documentation for every gem, which
-takes build time and megabytes that nothing in a container reads.
-
-## Example
-```dockerfile
-RUN gem install bundler
-```
-becomes
-```dockerfile
-RUN gem install --no-document bundler
-```
-
-## Fix safety
-Safe: the gems are the same; only their generated documentation is skipped.
-Not offered in a stage whose files there never reach the final image (a
-builder of which only build output is copied): it would change nothing.
-"#,
-    check: |checker, out| check(checker, &GEM_NO_DOCUMENT, Applicability::Safe, out),
-};
-
-pub static COMPOSER_NO_DEV: Rule = Rule {
-    code: "DS111",
-    name: "composer-no-dev",
-    summary: "`composer install` without `--no-dev` in the final stage",
-    fix_safety: "unsafe",
-    doc: r#"## What it does
-Adds `--no-dev` to `composer install` in the final stage.
-
-## Why
-Development dependencies (test frameworks, linters, debug tools) have no
-place in a production image: they add size and attack surface.
-
-## Example
-```dockerfile
-RUN composer install --optimize-autoloader
-```
-becomes
-```dockerfile
-RUN composer install --no-dev --optimize-autoloader
-```
-
-## Fix safety
-Unsafe: if a later step of the final stage runs tests or tools from the
-development dependencies, it fails. Builder stages are not touched.
-"#,
-    check: |checker, out| check(checker, &COMPOSER_NO_DEV, Applicability::Unsafe, out),
-};
 
 /// Where the files a flag keeps out of the layer would live, for the flags
 /// whose only effect is the image's size: the manager's cache, or for
@@ -230,7 +45,7 @@ fn present(spec: &FlagSpec, command: &ManagerCommand<'_>) -> bool {
     })
 }
 
-fn check(
+pub(crate) fn check(
     checker: &Checker<'_>,
     rule: &'static Rule,
     applicability: Applicability,
@@ -255,7 +70,7 @@ fn check(
                 // With the cache-mounts profile the cache goes into a mount (DS114).
                 if spec.avoids_cache
                     && (view.has_cache_mount(&manager.cache_dirs)
-                        || super::cache_mounts::covers(checker, view, manager))
+                        || crate::rules::cache_mount::covers(checker, view, manager))
                 {
                     continue;
                 }

@@ -1,0 +1,347 @@
+//! DS301's Python split: the builder installs into a virtualenv, the runtime
+//! stage (the slim image) gets the virtualenv, the app folder and the shared
+//! libraries the compiled modules need.
+
+use super::*;
+pub(super) fn runtime_packages() -> &'static crate::transforms::RuntimePackages {
+    crate::transforms::RuntimePackages::builtin()
+}
+
+const VENV: &str = "/opt/venv";
+
+pub(super) fn check_python(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnostic>) {
+    let what = "the image ships compilers, headers and build caches with the installed packages";
+    let document = checker.document;
+    let source = document.source();
+    let newline = document.newline();
+    // The installs: pip into what becomes a virtualenv, apt packages sorted
+    // into build-only and runtime ones.
+    let mut pip = None;
+    let mut runtime_apt: Vec<String> = Vec::new();
+    let mut build_apt = false;
+    // A `-dev` package the table does not know: its runtime library is only
+    // known once the builder has compiled against it.
+    let mut unknown_dev = None;
+    // Folders a RUN creates: the runtime stage only has those in the app folder.
+    let mut made = Vec::new();
+    let table = runtime_packages();
+    for view in checker.runs.iter() {
+        let RunForm::Shell(script) = &view.form else {
+            if let Some(command) = view.script().and_then(|s| s.commands.first()) {
+                out.push(report(
+                    view.instruction,
+                    command,
+                    what,
+                    "a heredoc RUN cannot be checked",
+                ));
+            }
+            return;
+        };
+        for command in script.commands.iter().filter(|c| !c.nested) {
+            let literals: Vec<&str> = run::effective_words(command)
+                .iter()
+                .filter_map(|w| w.literal.as_deref())
+                .collect();
+            let program = run::program(run::effective_words(command)).unwrap_or_default();
+            let is_pip = program.starts_with("pip")
+                || (program.starts_with("python")
+                    && literals.get(1) == Some(&"-m")
+                    && literals.get(2) == Some(&"pip"));
+            if is_pip {
+                if literals.contains(&"--user")
+                    || literals.contains(&"--target")
+                    || literals.contains(&"--prefix")
+                {
+                    out.push(report(
+                        view.instruction,
+                        command,
+                        what,
+                        "pip installs outside the environment (`--user`, `--target`, `--prefix`)",
+                    ));
+                    return;
+                }
+                pip.get_or_insert((view.instruction, command));
+                continue;
+            }
+            match program {
+                "apt-get" | "apt" => {
+                    if literals.contains(&"install") {
+                        for package in literals
+                            .iter()
+                            .skip_while(|w| **w != "install")
+                            .skip(1)
+                            .filter(|w| !w.starts_with('-'))
+                        {
+                            let package = package.split('=').next().unwrap_or(package);
+                            if table.build_only.iter().any(|b| b == package) {
+                                build_apt = true;
+                            } else if let Some(lib) = table.runtime_of.get(package) {
+                                build_apt = true;
+                                if !runtime_apt.contains(lib) {
+                                    runtime_apt.push(lib.clone());
+                                }
+                            } else if package.ends_with("-dev") {
+                                // Which library it builds against is found in
+                                // the builder (see `scan_run`).
+                                build_apt = true;
+                                unknown_dev.get_or_insert((
+                                    view.instruction,
+                                    command,
+                                    package.to_string(),
+                                ));
+                            } else if !runtime_apt.iter().any(|p| p == package) {
+                                runtime_apt.push(package.to_owned());
+                            }
+                        }
+                    }
+                }
+                "mkdir" => {
+                    for path in literals.iter().skip(1).filter(|w| !w.starts_with('-')) {
+                        made.push((view.instruction, command, path.to_string()));
+                    }
+                }
+                "rm" | "echo" | "set" | "true" => {}
+                other => {
+                    out.push(report(
+                        view.instruction,
+                        command,
+                        what,
+                        &format!("a RUN of `{other}` may write outside the app folder"),
+                    ));
+                    return;
+                }
+            }
+        }
+    }
+    let Some((install, command)) = pip else {
+        return;
+    };
+    if !build_apt
+        && checker
+            .settings
+            .images
+            .candidates(&stage.image().expect("a FROM has an image"))
+            .is_empty()
+    {
+        return;
+    }
+    // The app folder: the final WORKDIR, which every COPY must write into.
+    let Some(workdir) = checker.model.env_at_end(stage.index).workdir.clone() else {
+        out.push(report(
+            install,
+            command,
+            what,
+            "a WORKDIR uses a variable that cannot be resolved",
+        ));
+        return;
+    };
+    for instruction in &stage.instructions {
+        match instruction.keyword() {
+            Keyword::Copy | Keyword::Add => {
+                let workdir = checker.model.workdir_before(instruction).unwrap_or("/");
+                let words = instruction.words();
+                let dest = words
+                    .last()
+                    .map(|w| instruction.text(*w))
+                    .unwrap_or_default();
+                let dest = join_path(workdir, dest);
+                if !(dest == workdir || dest.starts_with(&format!("{workdir}/")))
+                    || instruction.flag("from").is_some()
+                {
+                    out.push(report(
+                        install,
+                        command,
+                        what,
+                        &format!(
+                            "a {} writes outside the app folder ({dest})",
+                            instruction.keyword()
+                        ),
+                    ));
+                    return;
+                }
+            }
+            Keyword::Onbuild => {
+                out.push(report(
+                    install,
+                    command,
+                    what,
+                    "ONBUILD triggers belong to the base image",
+                ));
+                return;
+            }
+            _ => {}
+        }
+    }
+    if workdir == "/" {
+        out.push(report(
+            install,
+            command,
+            what,
+            "there is no WORKDIR, so the app folder is not certain",
+        ));
+        return;
+    }
+    if let Some((run, mkdir, path)) = made.iter().find(|(_, _, path)| {
+        let path = join_path(&workdir, path);
+        path != workdir && !path.starts_with(&format!("{workdir}/"))
+    }) {
+        out.push(report(
+            run,
+            mkdir,
+            what,
+            &format!("a RUN creates `{path}` outside the app folder, which the runtime stage would not get"),
+        ));
+        return;
+    }
+    let Some(image) = stage.image() else { return };
+    let runtime = runtime_image(checker, &image).unwrap_or_else(|| image.text.clone());
+    // The builder may hold shared libraries the runtime image lacks: those of
+    // a heavier base (the full `python:3.11` ships dozens of `-dev`
+    // packages that a source build links against without the Dockerfile
+    // naming them) and those of a `-dev` package the table does not know.
+    // Which ones the compiled code uses is knowable only in the builder, so
+    // the builder lists them and the runtime stage installs them.
+    let scan = runtime != image.text || unknown_dev.is_some();
+    if scan && !debian_based(&image.text) {
+        let (run, command, why) = match &unknown_dev {
+            Some((run, command, package)) => (*run, *command, format!("`{package}` has no known runtime library (transforms/runtime-packages.yaml) and the image is not Debian-based, so the builder cannot list it")),
+            None => (install, command, "the image is not Debian-based, so the builder cannot list the shared libraries the runtime needs".to_owned()),
+        };
+        out.push(report(run, command, what, &why));
+        return;
+    }
+    // The edits: the builder installs into a virtualenv from the start; the
+    // runtime stage, appended, gets the virtualenv and the app folder; what
+    // the container runs moves to it.
+    let mut edits = Vec::new();
+    if stage.name().is_none() {
+        edits.push(Edit::insert(image.range.end, " AS build"));
+    }
+    let alias = stage.name().unwrap_or("build").to_owned();
+    let env_line = format!("ENV VIRTUAL_ENV={VENV} PATH={VENV}/bin:$PATH");
+    let from_end = stage.from.range.end;
+    let lead = if source[..from_end].ends_with('\n') {
+        ""
+    } else {
+        newline
+    };
+    edits.push(Edit::insert(
+        from_end,
+        format!("{lead}{env_line}{newline}RUN python -m venv {VENV}{newline}"),
+    ));
+    let escape = document.escape();
+    let mut text = String::new();
+    if scan {
+        text.push_str(&scan_run(&runtime_apt, escape, newline));
+    }
+    text.push_str(&format!(
+        "{newline}FROM {runtime}{newline}{env_line}{newline}"
+    ));
+    if scan {
+        text.push_str(&install_scanned_run(&alias, escape, newline));
+    } else if !runtime_apt.is_empty() {
+        text.push_str(&format!(
+            "RUN apt-get update && apt-get install -y --no-install-recommends {} && rm -rf /var/lib/apt/lists/*{newline}",
+            runtime_apt.join(" ")
+        ));
+    }
+    text.push_str(&format!("COPY --from={alias} {VENV} {VENV}{newline}"));
+    let mut moved = String::new();
+    for instruction in &stage.instructions {
+        let line = instruction
+            .range
+            .slice(source)
+            .trim_end_matches(['\n', '\r']);
+        match instruction.keyword() {
+            Keyword::Arg
+            | Keyword::Env
+            | Keyword::Workdir
+            | Keyword::Label
+            | Keyword::User
+            | Keyword::Stopsignal => {
+                text.push_str(line);
+                text.push_str(newline);
+            }
+            Keyword::Expose
+            | Keyword::Volume
+            | Keyword::Healthcheck
+            | Keyword::Cmd
+            | Keyword::Entrypoint => {
+                moved.push_str(line);
+                moved.push_str(newline);
+                edits.push(Edit::delete(instruction.range));
+            }
+            _ => {}
+        }
+    }
+    text.push_str(&format!("COPY --from={alias} {workdir} {workdir}{newline}"));
+    text.push_str(&moved);
+    let end = source.len();
+    let lead = if source.ends_with('\n') { "" } else { newline };
+    // A last line that continues into nothing would swallow the new stage;
+    // unless that instruction moves to the new stage (where it stays last).
+    if let Some(close) = run::close_last_continuation(document)
+        && !edits
+            .iter()
+            .any(|e| e.range.start <= close.range.start && close.range.end <= e.range.end)
+    {
+        edits.push(close);
+    }
+    edits.push(Edit::insert(end, format!("{lead}{text}")));
+    edits.sort_by_key(|e| (e.range.start, e.range.end));
+    out.push(
+        Diagnostic::new(
+            &RULE,
+            install.source_range(command.range),
+            format!("{what}: install into a virtualenv in a builder stage and run on {runtime} with only the environment, the app and its shared libraries"),
+        )
+        .with_fix(Fix::new(edits, Applicability::Unsafe)),
+    );
+}
+
+/// Where the builder lists the Debian packages the runtime stage installs.
+const PACKAGE_LIST: &str = "/tmp/runtime-packages";
+
+/// A tag of an image that is built on Debian (dpkg and apt), as the official
+/// Python images are unless they say alpine or Windows.
+fn debian_based(image: &str) -> bool {
+    let tag = image.rsplit_once(':').map_or("", |(_, t)| t);
+    !["alpine", "windowsservercore", "nanoserver"]
+        .iter()
+        .any(|other| tag.contains(other))
+}
+
+/// The builder's last step: the Debian packages that own the shared
+/// libraries the compiled code in the virtualenv links against (found with
+/// `ldd`), plus the runtime packages the Dockerfile installs, into
+/// `PACKAGE_LIST`. A library no package owns stops the build with a
+/// message, since the runtime stage would lack it; the Python installation
+/// under `/usr/local` is the same in both images. Plain `&&` chains and
+/// files instead of pipes, so a failing step fails the RUN without
+/// `pipefail`, which `sh` lacks.
+fn scan_run(explicit: &[String], escape: char, newline: &str) -> String {
+    let c = format!(" {escape}{newline}");
+    let mut run = format!(
+        "RUN : > /tmp/packages{c}    && {{ find {VENV} -type f -name '*.so*' -exec ldd {{}} + > /tmp/ldd.txt 2>/dev/null || true; }}{c}    && awk '$2 == \"=>\" && $3 ~ /^\\// {{ print $3 }}' /tmp/ldd.txt > /tmp/libs{c}    && while read -r lib; do{c}        case \"$lib\" in {VENV}/*|/usr/local/*) continue ;; esac;{c}        dpkg-query -S \"*/${{lib##*/}}\" > /tmp/owner || {{ echo \"$lib belongs to no Debian package: the runtime stage cannot install it\" >&2; exit 1; }};{c}        cut -d: -f1 /tmp/owner >> /tmp/packages;{c}    done < /tmp/libs{c}"
+    );
+    if !explicit.is_empty() {
+        run.push_str(&format!(
+            "    && printf '%s\\n' {} >> /tmp/packages{c}",
+            explicit.join(" ")
+        ));
+    }
+    run.push_str(&format!(
+        "    && sort -u /tmp/packages -o {PACKAGE_LIST}{newline}"
+    ));
+    run
+}
+
+/// The runtime stage's install of the packages the builder listed, leaving
+/// out those the runtime image already has, so that no package lists are
+/// fetched when nothing is missing.
+fn install_scanned_run(alias: &str, escape: char, newline: &str) -> String {
+    let c = format!(" {escape}{newline}");
+    format!(
+        "COPY --from={alias} {PACKAGE_LIST} {PACKAGE_LIST}{newline}RUN set --{c}    && while read -r package; do{c}        case \"$(dpkg-query -s \"$package\" 2>/dev/null)\" in *\"ok installed\"*) ;; *) set -- \"$@\" \"$package\" ;; esac;{c}    done < {PACKAGE_LIST}{c}    && if [ \"$#\" -gt 0 ]; then apt-get update && apt-get install -y --no-install-recommends \"$@\" && rm -rf /var/lib/apt/lists/*; fi{c}    && rm {PACKAGE_LIST}{newline}"
+    )
+}
