@@ -73,12 +73,7 @@ if ! docker image inspect "$rootfs" >/dev/null 2>&1; then
     -c . | docker import - "$rootfs" >/dev/null
   rm -rf "$cache/rootfs"
 fi
-# npm from the npm registry for the Node.js stand-ins: Debian's npm package
-# pulls in hundreds of MB of node-* packages the official images do not have.
-npm_version=9.9.4
-if [ ! -s "$cache/npm-$npm_version.tgz" ]; then
-  (cd "$cache" && npm pack --silent "npm@$npm_version" >/dev/null)
-fi
+
 
 # 3. Stand-ins for the public images, rebuilt when their Dockerfile changes.
 standin() { # tag file
@@ -94,7 +89,6 @@ standin() { # tag file
   ctx=$(mktemp -d)
   mkdir -p "$ctx/ca"
   cp /usr/local/share/ca-certificates/*.crt "$ctx/ca/" 2>/dev/null || true
-  cp "$cache/npm-$npm_version.tgz" "$ctx/npm.tgz"
   docker build -q --network host --label "dockslim.standin=$digest" -t "$tag" -f "$file" "$ctx" >/dev/null
   rm -rf "$ctx"
 }

@@ -572,7 +572,10 @@ fn plan(
     // A setting that names a file only the source copy provides
     // (`ENV PIP_CONFIG_FILE=/app/pip.conf`) would be missing.
     if let (Some(workdir), Some(env)) = (workdir, checker.model.env_before(view.instruction)) {
-        for (name, value) in &env.vars {
+        // In name order: the map's own order is not stable between runs.
+        let mut vars: Vec<_> = env.vars.iter().collect();
+        vars.sort();
+        for (name, value) in vars {
             let Some(value) = value else { continue };
             for part in value.split(':') {
                 let Some(relative) =

@@ -37,10 +37,12 @@ pub fn image_workdir(canonical_name: &str) -> &'static str {
 pub struct Env {
     /// Absolute and normalised; `None` when a variable could not be resolved.
     pub workdir: Option<String>,
-    /// ENV and ARG names in the order they were set, with their value when
-    /// it is a literal (`None` for an ARG without default or a value with
-    /// a variable that could not be resolved).
-    pub vars: Vec<(String, Option<String>)>,
+    /// ENV and ARG names, with their value when it is a literal (`None` for
+    /// an ARG without default or a value with a variable that could not be
+    /// resolved). A persistent map: every instruction keeps the environment
+    /// it runs in, and copying a plain map at each of them would make a
+    /// file of many ENV lines quadratic.
+    pub vars: rpds::HashTrieMapSync<String, Option<String>>,
     /// The last `USER`, as written (`None`: the image's default user).
     pub user: Option<String>,
     /// The last `SHELL` (`None`: the image's `/bin/sh -c`).
@@ -51,18 +53,14 @@ impl Env {
     pub fn start(workdir: &str) -> Env {
         Env {
             workdir: Some(workdir.to_owned()),
-            vars: Vec::new(),
+            vars: rpds::HashTrieMapSync::new_sync(),
             user: None,
             shell: None,
         }
     }
 
     pub fn var(&self, name: &str) -> Option<&Option<String>> {
-        self.vars
-            .iter()
-            .rev()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v)
+        self.vars.get(name)
     }
 
     pub fn has_var(&self, name: &str) -> bool {
@@ -70,8 +68,7 @@ impl Env {
     }
 
     pub fn set(&mut self, name: &str, value: Option<String>) {
-        self.vars.retain(|(n, _)| n != name);
-        self.vars.push((name.to_owned(), value));
+        self.vars.insert_mut(name.to_owned(), value);
     }
 
     /// `text` with `$NAME` and `${NAME}` replaced by known literal values;
