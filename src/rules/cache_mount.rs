@@ -347,24 +347,8 @@ fn is_under(path: &str, dir: &str) -> bool {
             .is_some_and(|rest| rest.starts_with('/'))
 }
 
-/// The targets of the RUN's `--mount=type=cache` flags.
 fn mounted_targets(view: &RunView<'_>) -> Vec<String> {
-    view.instruction
-        .command
-        .flags
-        .iter()
-        .filter(|f| f.name() == "mount")
-        .filter_map(|f| f.value())
-        .filter(|v| v.split(',').any(|kv| kv == "type=cache"))
-        .filter_map(|v| {
-            v.split(',').find_map(|kv| {
-                kv.strip_prefix("target=")
-                    .or_else(|| kv.strip_prefix("dst="))
-                    .or_else(|| kv.strip_prefix("destination="))
-                    .map(|t| t.trim_end_matches('/').to_owned())
-            })
-        })
-        .collect()
+    view.cache_mount_targets()
 }
 
 /// Where a target is for this RUN, or why that is unknown.

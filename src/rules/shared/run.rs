@@ -38,8 +38,9 @@ impl RunView<'_> {
         }
     }
 
-    /// `--mount=type=cache` flags cover `dir` (or a directory above it).
-    pub fn has_cache_mount<S: AsRef<str>>(&self, dirs: &[S]) -> bool {
+    /// The targets of the RUN's `--mount=type=cache` flags, without a
+    /// trailing slash.
+    pub fn cache_mount_targets(&self) -> Vec<String> {
         self.instruction
             .command
             .flags
@@ -47,18 +48,28 @@ impl RunView<'_> {
             .filter(|f| f.name() == "mount")
             .filter_map(|f| f.value())
             .filter(|v| v.split(',').any(|kv| kv == "type=cache"))
-            .any(|v| {
-                v.split(',').any(|kv| {
-                    let target = kv
-                        .strip_prefix("target=")
+            .filter_map(|v| {
+                v.split(',').find_map(|kv| {
+                    kv.strip_prefix("target=")
                         .or_else(|| kv.strip_prefix("dst="))
-                        .or_else(|| kv.strip_prefix("destination="));
-                    target.is_some_and(|t| {
-                        let t = t.trim_end_matches('/');
-                        dirs.iter().any(|d| d.as_ref().starts_with(t))
-                    })
+                        .or_else(|| kv.strip_prefix("destination="))
+                        .map(|t| t.trim_end_matches('/').to_owned())
                 })
             })
+            .collect()
+    }
+
+    /// `--mount=type=cache` flags cover `dir` (or a directory above it).
+    pub fn has_cache_mount<S: AsRef<str>>(&self, dirs: &[S]) -> bool {
+        let targets = self.cache_mount_targets();
+        dirs.iter().any(|d| {
+            let d = d.as_ref();
+            targets.iter().any(|t| {
+                d == t
+                    || d.strip_prefix(t.as_str())
+                        .is_some_and(|rest| rest.starts_with('/'))
+            })
+        })
     }
 }
 
