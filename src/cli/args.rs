@@ -238,6 +238,12 @@ pub struct VerifyArgs {
     #[arg(long)]
     pub skip_compressed_size: bool,
 
+    /// Compare the original with this Dockerfile (a rewrite made by hand)
+    /// instead of dockslim's fix output, in the same copy of the context:
+    /// how far dockslim is from a reference. Not with `--format markdown`.
+    #[arg(long, value_name = "FILE")]
+    pub against: Option<PathBuf>,
+
     #[command(flatten)]
     pub fix: RuleArgs,
 }

@@ -312,7 +312,7 @@ pub fn verify(args: &VerifyArgs) -> Result<Status> {
     let settings = super::config::Resolver::new(&args.fix)
         .settings(Some(&dockerfile))
         .map_err(|e| anyhow!(e.render().trim().to_owned()))?;
-    let outcome = fix_source(&source, &context, &settings).map_err(|e| {
+    let mut outcome = fix_source(&source, &context, &settings).map_err(|e| {
         anyhow!(
             super::output::error_with_snippet(
                 &dockerfile.display().to_string(),
@@ -324,6 +324,23 @@ pub fn verify(args: &VerifyArgs) -> Result<Status> {
             .to_owned()
         )
     })?;
+    if let Some(against) = &args.against {
+        if args.format == "markdown" {
+            bail!(
+                "--against compares with a hand-written file; the markdown body describes dockslim's rewrite"
+            );
+        }
+        // The reference replaces the rewrite: nothing of dockslim's is applied.
+        outcome.fixed = super::read::text(
+            against,
+            super::read::MAX_DOCKERFILE,
+            super::read::Links::Follow,
+        )
+        .map_err(|e| anyhow!("cannot read {}: {e}", against.display()))?;
+        outcome.files.clear();
+        outcome.applied.clear();
+        outcome.fixes.clear();
+    }
 
     let cleanup = Arc::new(Mutex::new(Cleanup {
         client: docker.client.clone(),
