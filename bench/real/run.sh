@@ -67,6 +67,11 @@ ensure_aliases() {
 }
 ensure_aliases
 
+# BENCH_PARTS: `dockslim` (the rewrite), `reference` (the hand-optimized
+# Dockerfile in reference/NAME.Dockerfile, where there is one, measured with
+# `dockslim verify --against`: the original is built again beside it, so
+# both figures come from the same run), or both (the default).
+parts=${BENCH_PARTS:-dockslim,reference}
 names=("$@")
 [ "${#names[@]}" -gt 0 ] || mapfile -t names < <(python3 "$here/bench.py" apps)
 for name in "${names[@]}"; do
@@ -90,6 +95,18 @@ for name in "${names[@]}"; do
   "$bin" fix --unsafe-fixes --context "$ctx" --format json "$dockerfile" >"$out.fix.json" 2>/dev/null || true
   "$bin" fix --unsafe-fixes --context "$ctx" --diff "$dockerfile" >"$out.diff" 2>/dev/null || true
   "$bin" fix --unsafe-fixes --context "$ctx" "$dockerfile" >"$out.findings.txt" 2>&1 || true
+
+  reference=$here/reference/$name.Dockerfile
+  if [[ ",$parts," == *",reference,"* ]] && [ -f "$reference" ]; then
+    say "$name: building the original and the reference (waiting for /tmp/docker.lock)"
+    status=0
+    flock /tmp/docker.lock "$bin" verify "$dockerfile" --context "$ctx" --against "$reference" \
+      --network host --format json --touch "$touch" "${build_args[@]}" \
+      --smoke "python3 '$here/bench.py' smoke {image} '$name'" \
+      >"$out.reference.json" 2>"$out.reference.err" || status=$?
+    say "$name: reference verify exit $status"
+  fi
+  [[ ",$parts," == *",dockslim,"* ]] || continue
 
   say "$name: building both images (waiting for /tmp/docker.lock)"
   start=$(date +%s)
