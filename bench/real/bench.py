@@ -18,10 +18,12 @@ nowhere else, and nothing binds a port of the machine.
 
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
 import tomllib
+import tempfile
 import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -69,7 +71,17 @@ def smoke(image, name):
         print(f"smoke: {'pass' if ok else 'FAIL'}: expected {s['expect']!r} in the output")
         return 0 if ok else 1
     container = f"dsbench-{name}-{uuid.uuid4().hex[:8]}"
-    r = docker("run", "-d", "--name", container, "--network", "none", *env, image)
+    # Files the app expects from outside the image (what a dev tool would
+    # sync in), mounted read-only so that any user can read them.
+    mounts = []
+    scratch = tempfile.mkdtemp(prefix="dsbench-files-")
+    for i, (path, text) in enumerate(sorted(s.get("files", {}).items())):
+        host = os.path.join(scratch, str(i))
+        with open(host, "w") as f:
+            f.write(text)
+        os.chmod(host, 0o644)
+        mounts += ["-v", f"{host}:{path}:ro"]
+    r = docker("run", "-d", "--name", container, "--network", "none", *env, *mounts, image)
     if r.returncode != 0:
         print("smoke: FAIL: docker run: " + r.stderr)
         return 1
@@ -94,6 +106,7 @@ def smoke(image, name):
         return 0 if ok else 1
     finally:
         docker("rm", "-f", container)
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def reruns(image):
