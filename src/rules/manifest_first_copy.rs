@@ -27,6 +27,13 @@ mod download`, `poetry install --no-root`, `uv sync --no-install-project`,
 `mvn dependency:go-offline`, `gradle dependencies`, `dotnet restore`) while the
 build stays where it is. Cargo is reported: it needs placeholder targets.
 
+Go: an existing `RUN go mod download` (with its flags, and a `go mod
+verify` after it) moves up with `go.mod` and `go.sum`, and the build stays
+after the source copy; a `go mod tidy` reads the sources and stays. With no
+download step, `go mod download` is inserted before the source copy. Both
+are only reported when go.mod `replace`s a module with a local folder, when
+a `go.work` makes a workspace, or when a `vendor/` folder holds the modules.
+
 ## Why
 Docker reuses a layer only while everything before it is unchanged. With
 `COPY . .` before the install, any source change invalidates the install
@@ -63,7 +70,8 @@ the install could change it (an ENV, ARG, USER, WORKDIR, an unknown
 command, `cd`), when an ENV names a file only the source copy provides
 (`PIP_CONFIG_FILE=/app/pip.conf`), when a download step would run before a
 package install it may need, when `package.json` has lifecycle scripts, or
-when a requirements file names local paths. A manifest that is not in the
+when a requirements file names local paths, or when go.mod names a local
+folder. A manifest that is not in the
 context is never named.
 "#,
     check,
@@ -110,6 +118,8 @@ struct Install<'a> {
     command: &'a SimpleCommand,
     program_word: &'a Word,
     verb: &'a Word,
+    /// The subcommand as the table names it (`ci`, `mod download`).
+    subcommand: Option<&'a str>,
     files: Vec<String>,
 }
 
@@ -127,11 +137,18 @@ fn match_install<'a>(eco: &'a Ecosystem, command: &'a SimpleCommand) -> Option<I
         .map(|w| w.literal.as_deref().unwrap_or("$"))
         .collect();
     let sub = literals.iter().position(|w| !w.starts_with('-'));
-    let (verb, rest) = match sub {
-        Some(i) if pattern.subcommands.iter().any(|s| s == literals[i]) => {
-            (&words[i + 1], &literals[i + 1..])
-        }
-        None if pattern.bare => (&words[0], &literals[..0]),
+    // A subcommand of several words (`mod download`) matches them in a
+    // row; the verb is its last word.
+    let matched = sub.and_then(|i| {
+        pattern.subcommands.iter().find_map(|s| {
+            let parts: Vec<&str> = s.split_whitespace().collect();
+            (literals.get(i..i + parts.len()) == Some(parts.as_slice()))
+                .then_some((i + parts.len(), s.as_str()))
+        })
+    });
+    let (verb, rest, subcommand) = match (sub, matched) {
+        (Some(_), Some((end, s))) => (&words[end], &literals[end..], Some(s)),
+        (None, _) if pattern.bare => (&words[0], &literals[..0], None),
         _ => return None,
     };
     let mut files = Vec::new();
@@ -166,6 +183,7 @@ fn match_install<'a>(eco: &'a Ecosystem, command: &'a SimpleCommand) -> Option<I
         command,
         program_word: &words[0],
         verb,
+        subcommand,
         files,
     })
 }
@@ -310,6 +328,11 @@ fn obstacle(checker: &Checker<'_>, install: &Install<'_>, base: &str) -> Option<
             return Some(why);
         }
     }
+    if matches!(install.eco.name.as_str(), "go" | "go modules")
+        && let Some(why) = go_local_sources(checker, base)
+    {
+        return Some(why);
+    }
     if install.eco.name == "maven"
         && checker
             .context
@@ -317,6 +340,69 @@ fn obstacle(checker: &Checker<'_>, install: &Install<'_>, base: &str) -> Option<
             .is_some_and(|t| t.contains("<modules>"))
     {
         return Some("the Maven build has modules, whose poms are needed too".to_owned());
+    }
+    None
+}
+
+/// What a Go module download reads besides go.mod and go.sum: a workspace's
+/// member modules (`go.work`), a folder a `replace` points at; and with a
+/// `vendor/` folder the build takes its modules from the source copy, so a
+/// download before it would not be what the build uses.
+fn go_local_sources(checker: &Checker<'_>, base: &str) -> Option<String> {
+    if checker.context.has(&join(base, "go.work")) == Some(true) {
+        return Some(
+            "go.work makes a workspace: the download needs every member module's go.mod".to_owned(),
+        );
+    }
+    if checker.context.is_dir(&join(base, "vendor")) == Some(true) {
+        return Some(
+            "the module vendors its dependencies (`vendor/`): the build reads them from the source copy"
+                .to_owned(),
+        );
+    }
+    let go_mod = checker.context.text(&join(base, "go.mod"))?;
+    go_local_replace(go_mod).map(|(module, path)| {
+        format!("go.mod replaces `{module}` with the local folder `{path}`, which is not there yet")
+    })
+}
+
+/// The first `replace` of go.mod whose target is a folder (`./lib`,
+/// `../shared`, `/src/x`) rather than a module version: (module, folder).
+fn go_local_replace(go_mod: &str) -> Option<(String, String)> {
+    let mut in_block = false;
+    for line in go_mod.lines() {
+        let line = line.split("//").next().unwrap_or_default().trim();
+        let spec = if in_block {
+            if line == ")" {
+                in_block = false;
+                continue;
+            }
+            line
+        } else if let Some(rest) = line.strip_prefix("replace") {
+            let rest = rest.trim();
+            if rest == "(" {
+                in_block = true;
+                continue;
+            }
+            rest
+        } else {
+            continue;
+        };
+        let Some((old, new)) = spec.split_once("=>") else {
+            continue;
+        };
+        let target = new.split_whitespace().next().unwrap_or_default();
+        let target = target.trim_matches('"');
+        // The go.mod reference: a path that starts with `./`, `../` or `/`
+        // is a folder (also `.` and `..`).
+        if matches!(target, "." | "..")
+            || target.starts_with("./")
+            || target.starts_with("../")
+            || target.starts_with('/')
+        {
+            let module = old.split_whitespace().next().unwrap_or_default();
+            return Some((module.to_owned(), target.to_owned()));
+        }
     }
     None
 }
@@ -401,11 +487,9 @@ fn check(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let program = install.program_word.literal.as_deref().unwrap_or_default();
-        let verb = install.verb.literal.as_deref().unwrap_or_default();
-        let shown = if std::ptr::eq(install.program_word, install.verb) {
-            program.to_owned()
-        } else {
-            format!("{program} {verb}")
+        let shown = match install.subcommand {
+            Some(sub) => format!("{program} {sub}"),
+            None => program.to_owned(),
         };
         let copy_text = b.range.slice(checker.document.source()).trim_end();
         let mut diagnostic = Diagnostic::new(
@@ -807,6 +891,12 @@ fn moved_run(
     let program = run::program(run::effective_words(install.command));
     let housekeeping = |c: &SimpleCommand| {
         let words = run::effective_words(c);
+        let literals: Vec<Option<&str>> = words.iter().map(|w| w.literal.as_deref()).collect();
+        // `go mod verify` checks the downloaded modules against go.sum and
+        // reads no source; `go mod tidy` reads the imports, so it stays.
+        if literals.starts_with(&[Some("go"), Some("mod"), Some("verify")]) {
+            return program == Some("go");
+        }
         run::program(words) == program
             && words
                 .get(1)
@@ -898,4 +988,27 @@ fn moved_run(
             &text[verb_in_text..]
         ),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::go_local_replace;
+
+    #[test]
+    fn go_mod_replaces_with_local_folders_only() {
+        let one_line = "module a\n\nreplace example.com/lib => ../lib\n";
+        assert_eq!(
+            go_local_replace(one_line),
+            Some(("example.com/lib".to_owned(), "../lib".to_owned()))
+        );
+        let block = "module a\nreplace (\n\texample.com/x v1.0.0 => example.com/y v1.2.0\n\texample.com/z => ./z // local\n)\n";
+        assert_eq!(
+            go_local_replace(block),
+            Some(("example.com/z".to_owned(), "./z".to_owned()))
+        );
+        let version = "module a\nreplace example.com/x => example.com/fork v1.0.1\n";
+        assert_eq!(go_local_replace(version), None);
+        let commented = "module a\n// replace example.com/x => ./x\n";
+        assert_eq!(go_local_replace(commented), None);
+    }
 }
