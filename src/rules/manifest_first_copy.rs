@@ -30,7 +30,9 @@ build stays where it is. Cargo is reported: it needs placeholder targets.
 Go: an existing `RUN go mod download` (with its flags, and a `go mod
 verify` after it) moves up with `go.mod` and `go.sum`, and the build stays
 after the source copy; a `go mod tidy` reads the sources and stays. With no
-download step, `go mod download` is inserted before the source copy. Both
+download step, `go mod download` is inserted before the source copy when
+go.mod requires a module; a module that requires none has nothing to
+download, and gets no finding. Both
 are only reported when go.mod `replace`s a module with a local folder, when
 a `go.work` makes a workspace, or when a `vendor/` folder holds the modules.
 
@@ -366,6 +368,30 @@ fn go_local_sources(checker: &Checker<'_>, base: &str) -> Option<String> {
     })
 }
 
+/// go.mod requires at least one module (`require x v1` or a `require (…)`
+/// block with an entry).
+fn go_requires(go_mod: &str) -> bool {
+    let mut in_block = false;
+    for line in go_mod.lines() {
+        let line = line.split("//").next().unwrap_or_default().trim();
+        if in_block {
+            if line == ")" {
+                in_block = false;
+            } else if !line.is_empty() {
+                return true;
+            }
+        } else if let Some(rest) = line.strip_prefix("require") {
+            match rest.trim() {
+                "(" => in_block = true,
+                "" => {}
+                _ if rest.starts_with([' ', '\t', '(']) => return true,
+                _ => {}
+            }
+        }
+    }
+    false
+}
+
 /// The first `replace` of go.mod whose target is a folder (`./lib`,
 /// `../shared`, `/src/x`) rather than a module version: (module, folder).
 fn go_local_replace(go_mod: &str) -> Option<(String, String)> {
@@ -484,6 +510,16 @@ fn check(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
                         .any(|w| names_manifest(install.eco, &install.files, i.text(*w)))
             });
         if named_before {
+            continue;
+        }
+        // A module that requires nothing has nothing to download: an
+        // inserted download step would change no rebuild (no churn).
+        if install.eco.name == "go"
+            && checker
+                .context
+                .text(&join(&copy.base, "go.mod"))
+                .is_some_and(|go_mod| !go_requires(go_mod))
+        {
             continue;
         }
         let program = install.program_word.literal.as_deref().unwrap_or_default();
@@ -992,7 +1028,18 @@ fn moved_run(
 
 #[cfg(test)]
 mod tests {
-    use super::go_local_replace;
+    use super::{go_local_replace, go_requires};
+
+    #[test]
+    fn go_mod_requires() {
+        assert!(!go_requires("module a\n\ngo 1.19\n"));
+        assert!(!go_requires("module a\nrequire (\n)\n"));
+        assert!(!go_requires("module a\n// require x v1.0.0\n"));
+        assert!(go_requires("module a\nrequire example.com/x v1.0.0\n"));
+        assert!(go_requires(
+            "module a\nrequire (\n\texample.com/x v1.0.0 // indirect\n)\n"
+        ));
+    }
 
     #[test]
     fn go_mod_replaces_with_local_folders_only() {
