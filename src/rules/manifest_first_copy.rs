@@ -697,7 +697,15 @@ fn plan(
         vars.sort();
         for (name, value) in vars {
             let Some(value) = value else { continue };
-            for part in value.split(':') {
+            // Paths in lists (`PATH`, `GOPROXY=file:///src/proxy,off`),
+            // in flags (`GOFLAGS=-modfile=/src/alt.mod`) and in URLs.
+            for part in value.split([':', ',', '|', ' ', '=']) {
+                let trimmed = part.trim_start_matches('/');
+                let part = if part.len() - trimmed.len() > 1 {
+                    format!("/{trimmed}")
+                } else {
+                    part.to_owned()
+                };
                 let Some(relative) =
                     part.strip_prefix(&format!("{}/", workdir.trim_end_matches('/')))
                 else {
