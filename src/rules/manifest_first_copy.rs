@@ -941,6 +941,18 @@ fn moved_run(
         if literals.starts_with(&[Some("go"), Some("mod"), Some("verify")]) {
             return program == Some("go");
         }
+        // `go clean` alone cleans the package in the working folder (it
+        // loads the sources); only the cache flags are housekeeping.
+        if literals.starts_with(&[Some("go"), Some("clean")]) {
+            return program == Some("go")
+                && literals.len() > 2
+                && literals[2..].iter().all(|w| {
+                    matches!(
+                        w,
+                        Some("-cache" | "-modcache" | "-testcache" | "-fuzzcache")
+                    )
+                });
+        }
         run::program(words) == program
             && words
                 .get(1)
