@@ -213,7 +213,12 @@ fn installed_binary(
             "`go install` writes into `{dir}`, which is not certain"
         ));
     }
-    let go_mod = checker.context.text("go.mod");
+    // `pkg@version` builds a module from the proxy, not the sources.
+    let root = source_folder(checker, stage, build);
+    let go_mod = root
+        .as_ref()
+        .ok()
+        .and_then(|root| checker.context.text(&join_context(root, "go.mod")));
     let name = match go.packages.as_slice() {
         [one] if one.contains('@') => {
             let path = one.split('@').next().unwrap_or_default();
@@ -222,7 +227,7 @@ fn installed_binary(
                 .ok_or_else(|| format!("the binary's name for `{one}` is not certain"))?
         }
         [one] if one.contains("...") => {
-            let mains = main_packages(checker, one)?;
+            let mains = main_packages(checker, &root?, one)?;
             match mains.as_slice() {
                 [main] => {
                     let package = if main.is_empty() {
@@ -252,7 +257,10 @@ fn installed_binary(
         [_, _, ..] => {
             return Err("`go install` of several packages writes several binaries".to_owned());
         }
-        _ => default_binary(go, go_mod)?,
+        _ => {
+            root?;
+            default_binary(go, go_mod)?
+        }
     };
     Ok((format!("{}/{name}", dir.trim_end_matches('/')), name))
 }
@@ -263,12 +271,17 @@ fn installed_binary(
 /// of their own (other modules). The context is read as the module root;
 /// a folder or a Go file under the pattern that was not read makes the
 /// answer uncertain.
-fn main_packages(checker: &Checker<'_>, pattern: &str) -> Result<Vec<String>, String> {
-    let root = pattern
+fn main_packages(
+    checker: &Checker<'_>,
+    module_root: &str,
+    pattern: &str,
+) -> Result<Vec<String>, String> {
+    let under = pattern
         .strip_suffix("...")
         .map(|p| p.trim_start_matches("./").trim_end_matches('/'))
         .filter(|p| !p.contains("...") && !p.starts_with('.') && !p.starts_with('/'))
         .ok_or_else(|| format!("the package pattern `{pattern}` is not certain"))?;
+    let root = join_context(module_root, under);
     let context = checker.context;
     let mut mains = Vec::new();
     let mut queue = vec![root.to_owned()];
@@ -307,11 +320,73 @@ fn main_packages(checker: &Checker<'_>, pattern: &str) -> Result<Vec<String>, St
             }
         }
         if is_main {
-            mains.push(dir);
+            // Relative to the module root, as `./NAME` names it.
+            let relative = dir
+                .strip_prefix(module_root)
+                .unwrap_or(&dir)
+                .trim_start_matches('/');
+            mains.push(relative.to_owned());
         }
     }
     mains.sort();
     Ok(mains)
+}
+
+/// `dir/name` in the build context (`""` is its root).
+fn join_context(dir: &str, name: &str) -> String {
+    match (dir.trim_end_matches('/'), name.trim_start_matches('/')) {
+        ("", name) => name.to_owned(),
+        (dir, "") => dir.to_owned(),
+        (dir, name) => format!("{dir}/{name}"),
+    }
+}
+
+/// The context folder whose copy is the folder the build runs in: the
+/// last `COPY`/`ADD` of one folder (`.`, `src/`) before the build whose
+/// destination is that folder (`ADD src /go/src/app` with `WORKDIR
+/// /go/src/app`: `src`). Otherwise which files the build reads is not
+/// certain.
+fn source_folder(
+    checker: &Checker<'_>,
+    stage: &Stage<'_>,
+    build: &crate::syntax::Instruction,
+) -> Result<String, String> {
+    let workdir = checker.model.workdir_before(build);
+    stage
+        .instructions
+        .iter()
+        .take_while(|i| i.range.start < build.range.start)
+        .filter(|i| {
+            matches!(
+                i.keyword(),
+                crate::syntax::Keyword::Copy | crate::syntax::Keyword::Add
+            ) && i.flag("from").is_none()
+        })
+        .filter_map(|i| {
+            let words = i.words();
+            let [source, dest] = words.as_slice() else {
+                return None;
+            };
+            let at = checker.model.workdir_before(i)?;
+            let dest = join_path(at, i.text(*dest));
+            let source = i
+                .text(*source)
+                .trim_start_matches("./")
+                .trim_end_matches('/');
+            let folder = match source {
+                "" | "." => String::new(),
+                dir if !dir.contains(['*', '?', '$', '['])
+                    && !dir.starts_with("..")
+                    && checker.context.is_dir(dir) == Some(true) =>
+                {
+                    dir.to_owned()
+                }
+                _ => return None,
+            };
+            (Some(dest.as_str()) == workdir).then_some(folder)
+        })
+        .last()
+        .ok_or_else(|| "no copy of the sources lands in the folder `go install` runs in".to_owned())
 }
 
 /// The binary a builder stage writes with `go build -o PATH` built with an
