@@ -265,6 +265,28 @@ fn installed_binary(
     Ok((format!("{}/{name}", dir.trim_end_matches('/')), name))
 }
 
+/// The folder of `binary` is on the PATH `build` runs with, so a start by
+/// name finds it there and not another program of that name: the PATH the
+/// Dockerfile sets, or the golang image's (`/go/bin` and the system
+/// folders) when it sets none.
+fn on_path(checker: &Checker<'_>, build: &crate::syntax::Instruction, binary: &str) -> bool {
+    let dir = binary.rsplit_once('/').map_or("", |(d, _)| d);
+    match checker.model.env_before(build).and_then(|e| e.var("PATH")) {
+        Some(Some(path)) => path.split(':').any(|d| d.trim_end_matches('/') == dir),
+        Some(None) => false,
+        None => matches!(
+            dir,
+            "/go/bin"
+                | "/usr/local/sbin"
+                | "/usr/local/bin"
+                | "/usr/sbin"
+                | "/usr/bin"
+                | "/sbin"
+                | "/bin"
+        ),
+    }
+}
+
 /// The context folders (relative, `""` for the root) under a `./...`
 /// pattern that hold a main package, in walk order. Go skips `vendor`,
 /// `testdata`, folders starting with `.` or `_`, and folders with a go.mod
@@ -451,9 +473,9 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
                 let (start, workdir) = start_command(checker, stage);
                 match start.first().map(String::as_str) {
                     Some(started) if join_path(&workdir, started) == binary => binary,
-                    // Started by name from the PATH: the golang image has
-                    // `$GOPATH/bin` on it, distroless has /usr/local/bin.
-                    Some(started) if started == name => {
+                    // Started by name from the PATH (the golang image has
+                    // `/go/bin` on it); distroless has /usr/local/bin.
+                    Some(started) if started == name && on_path(checker, build, &binary) => {
                         runtime_path = Some(format!("/usr/local/bin/{name}"));
                         binary
                     }
@@ -506,12 +528,19 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
         return;
     }
     let context = checker.context;
+    // The Go files of the folder the build runs in (the context's root
+    // unless a copy of a subfolder lands there).
+    let go_dir = source_folder(checker, stage, build).unwrap_or_default();
     let uses_cgo = context
-        .names("")
+        .names(&go_dir)
         .into_iter()
         .flatten()
         .filter(|n| n.ends_with(".go"))
-        .any(|n| context.text(n).is_some_and(|t| t.contains("import \"C\"")))
+        .any(|n| {
+            context
+                .text(&join_context(&go_dir, n))
+                .is_some_and(|t| t.contains("import \"C\""))
+        })
         || command
             .assignments
             .iter()
