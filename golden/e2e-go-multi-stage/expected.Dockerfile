@@ -1,7 +1,5 @@
 FROM golang:1.19 AS build
 WORKDIR /src
-COPY go.mod ./
-RUN go mod download
 COPY . .
 RUN CGO_ENABLED=0 go build -o /out/app .
 

@@ -27,6 +27,15 @@ mod download`, `poetry install --no-root`, `uv sync --no-install-project`,
 `mvn dependency:go-offline`, `gradle dependencies`, `dotnet restore`) while the
 build stays where it is. Cargo is reported: it needs placeholder targets.
 
+Go: an existing `RUN go mod download` (with its flags, and a `go mod
+verify` after it) moves up with `go.mod` and `go.sum`, and the build stays
+after the source copy; a `go mod tidy` reads the sources and stays. With no
+download step, `go mod download` is inserted before the source copy when
+go.mod requires a module; a module that requires none has nothing to
+download, and gets no finding. Both
+are only reported when go.mod `replace`s a module with a local folder, when
+a `go.work` makes a workspace, or when a `vendor/` folder holds the modules.
+
 ## Why
 Docker reuses a layer only while everything before it is unchanged. With
 `COPY . .` before the install, any source change invalidates the install
@@ -63,7 +72,8 @@ the install could change it (an ENV, ARG, USER, WORKDIR, an unknown
 command, `cd`), when an ENV names a file only the source copy provides
 (`PIP_CONFIG_FILE=/app/pip.conf`), when a download step would run before a
 package install it may need, when `package.json` has lifecycle scripts, or
-when a requirements file names local paths. A manifest that is not in the
+when a requirements file names local paths, or when go.mod names a local
+folder. A manifest that is not in the
 context is never named.
 "#,
     check,
@@ -110,6 +120,8 @@ struct Install<'a> {
     command: &'a SimpleCommand,
     program_word: &'a Word,
     verb: &'a Word,
+    /// The subcommand as the table names it (`ci`, `mod download`).
+    subcommand: Option<&'a str>,
     files: Vec<String>,
 }
 
@@ -127,11 +139,18 @@ fn match_install<'a>(eco: &'a Ecosystem, command: &'a SimpleCommand) -> Option<I
         .map(|w| w.literal.as_deref().unwrap_or("$"))
         .collect();
     let sub = literals.iter().position(|w| !w.starts_with('-'));
-    let (verb, rest) = match sub {
-        Some(i) if pattern.subcommands.iter().any(|s| s == literals[i]) => {
-            (&words[i + 1], &literals[i + 1..])
-        }
-        None if pattern.bare => (&words[0], &literals[..0]),
+    // A subcommand of several words (`mod download`) matches them in a
+    // row; the verb is its last word.
+    let matched = sub.and_then(|i| {
+        pattern.subcommands.iter().find_map(|s| {
+            let parts: Vec<&str> = s.split_whitespace().collect();
+            (literals.get(i..i + parts.len()) == Some(parts.as_slice()))
+                .then_some((i + parts.len(), s.as_str()))
+        })
+    });
+    let (verb, rest, subcommand) = match (sub, matched) {
+        (Some(_), Some((end, s))) => (&words[end], &literals[end..], Some(s)),
+        (None, _) if pattern.bare => (&words[0], &literals[..0], None),
         _ => return None,
     };
     let mut files = Vec::new();
@@ -166,6 +185,7 @@ fn match_install<'a>(eco: &'a Ecosystem, command: &'a SimpleCommand) -> Option<I
         command,
         program_word: &words[0],
         verb,
+        subcommand,
         files,
     })
 }
@@ -310,6 +330,11 @@ fn obstacle(checker: &Checker<'_>, install: &Install<'_>, base: &str) -> Option<
             return Some(why);
         }
     }
+    if matches!(install.eco.name.as_str(), "go" | "go modules")
+        && let Some(why) = go_local_sources(checker, base)
+    {
+        return Some(why);
+    }
     if install.eco.name == "maven"
         && checker
             .context
@@ -317,6 +342,93 @@ fn obstacle(checker: &Checker<'_>, install: &Install<'_>, base: &str) -> Option<
             .is_some_and(|t| t.contains("<modules>"))
     {
         return Some("the Maven build has modules, whose poms are needed too".to_owned());
+    }
+    None
+}
+
+/// What a Go module download reads besides go.mod and go.sum: a workspace's
+/// member modules (`go.work`), a folder a `replace` points at; and with a
+/// `vendor/` folder the build takes its modules from the source copy, so a
+/// download before it would not be what the build uses.
+fn go_local_sources(checker: &Checker<'_>, base: &str) -> Option<String> {
+    if checker.context.has(&join(base, "go.work")) == Some(true) {
+        return Some(
+            "go.work makes a workspace: the download needs every member module's go.mod".to_owned(),
+        );
+    }
+    if checker.context.is_dir(&join(base, "vendor")) == Some(true) {
+        return Some(
+            "the module vendors its dependencies (`vendor/`): the build reads them from the source copy"
+                .to_owned(),
+        );
+    }
+    let go_mod = checker.context.text(&join(base, "go.mod"))?;
+    go_local_replace(go_mod).map(|(module, path)| {
+        format!("go.mod replaces `{module}` with the local folder `{path}`, which is not there yet")
+    })
+}
+
+/// go.mod requires at least one module (`require x v1` or a `require (…)`
+/// block with an entry).
+fn go_requires(go_mod: &str) -> bool {
+    let mut in_block = false;
+    for line in go_mod.lines() {
+        let line = line.split("//").next().unwrap_or_default().trim();
+        if in_block {
+            if line == ")" {
+                in_block = false;
+            } else if !line.is_empty() {
+                return true;
+            }
+        } else if let Some(rest) = line.strip_prefix("require") {
+            match rest.trim() {
+                "(" => in_block = true,
+                "" => {}
+                _ if rest.starts_with([' ', '\t', '(']) => return true,
+                _ => {}
+            }
+        }
+    }
+    false
+}
+
+/// The first `replace` of go.mod whose target is a folder (`./lib`,
+/// `../shared`, `/src/x`) rather than a module version: (module, folder).
+fn go_local_replace(go_mod: &str) -> Option<(String, String)> {
+    let mut in_block = false;
+    for line in go_mod.lines() {
+        let line = line.split("//").next().unwrap_or_default().trim();
+        let spec = if in_block {
+            if line == ")" {
+                in_block = false;
+                continue;
+            }
+            line
+        } else if let Some(rest) = line.strip_prefix("replace") {
+            let rest = rest.trim();
+            if rest == "(" {
+                in_block = true;
+                continue;
+            }
+            rest
+        } else {
+            continue;
+        };
+        let Some((old, new)) = spec.split_once("=>") else {
+            continue;
+        };
+        let target = new.split_whitespace().next().unwrap_or_default();
+        let target = target.trim_matches('"');
+        // The go.mod reference: a path that starts with `./`, `../` or `/`
+        // is a folder (also `.` and `..`).
+        if matches!(target, "." | "..")
+            || target.starts_with("./")
+            || target.starts_with("../")
+            || target.starts_with('/')
+        {
+            let module = old.split_whitespace().next().unwrap_or_default();
+            return Some((module.to_owned(), target.to_owned()));
+        }
     }
     None
 }
@@ -400,12 +512,20 @@ fn check(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
         if named_before {
             continue;
         }
+        // A module that requires nothing has nothing to download: an
+        // inserted download step would change no rebuild (no churn).
+        if install.eco.name == "go"
+            && checker
+                .context
+                .text(&join(&copy.base, "go.mod"))
+                .is_some_and(|go_mod| !go_requires(go_mod))
+        {
+            continue;
+        }
         let program = install.program_word.literal.as_deref().unwrap_or_default();
-        let verb = install.verb.literal.as_deref().unwrap_or_default();
-        let shown = if std::ptr::eq(install.program_word, install.verb) {
-            program.to_owned()
-        } else {
-            format!("{program} {verb}")
+        let shown = match install.subcommand {
+            Some(sub) => format!("{program} {sub}"),
+            None => program.to_owned(),
         };
         let copy_text = b.range.slice(checker.document.source()).trim_end();
         let mut diagnostic = Diagnostic::new(
@@ -577,7 +697,15 @@ fn plan(
         vars.sort();
         for (name, value) in vars {
             let Some(value) = value else { continue };
-            for part in value.split(':') {
+            // Paths in lists (`PATH`, `GOPROXY=file:///src/proxy,off`),
+            // in flags (`GOFLAGS=-modfile=/src/alt.mod`) and in URLs.
+            for part in value.split([':', ',', '|', ' ', '=']) {
+                let trimmed = part.trim_start_matches('/');
+                let part = if part.len() - trimmed.len() > 1 {
+                    format!("/{trimmed}")
+                } else {
+                    part.to_owned()
+                };
                 let Some(relative) =
                     part.strip_prefix(&format!("{}/", workdir.trim_end_matches('/')))
                 else {
@@ -807,6 +935,24 @@ fn moved_run(
     let program = run::program(run::effective_words(install.command));
     let housekeeping = |c: &SimpleCommand| {
         let words = run::effective_words(c);
+        let literals: Vec<Option<&str>> = words.iter().map(|w| w.literal.as_deref()).collect();
+        // `go mod verify` checks the downloaded modules against go.sum and
+        // reads no source; `go mod tidy` reads the imports, so it stays.
+        if literals.starts_with(&[Some("go"), Some("mod"), Some("verify")]) {
+            return program == Some("go");
+        }
+        // `go clean` alone cleans the package in the working folder (it
+        // loads the sources); only the cache flags are housekeeping.
+        if literals.starts_with(&[Some("go"), Some("clean")]) {
+            return program == Some("go")
+                && literals.len() > 2
+                && literals[2..].iter().all(|w| {
+                    matches!(
+                        w,
+                        Some("-cache" | "-modcache" | "-testcache" | "-fuzzcache")
+                    )
+                });
+        }
         run::program(words) == program
             && words
                 .get(1)
@@ -898,4 +1044,38 @@ fn moved_run(
             &text[verb_in_text..]
         ),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{go_local_replace, go_requires};
+
+    #[test]
+    fn go_mod_requires() {
+        assert!(!go_requires("module a\n\ngo 1.19\n"));
+        assert!(!go_requires("module a\nrequire (\n)\n"));
+        assert!(!go_requires("module a\n// require x v1.0.0\n"));
+        assert!(go_requires("module a\nrequire example.com/x v1.0.0\n"));
+        assert!(go_requires(
+            "module a\nrequire (\n\texample.com/x v1.0.0 // indirect\n)\n"
+        ));
+    }
+
+    #[test]
+    fn go_mod_replaces_with_local_folders_only() {
+        let one_line = "module a\n\nreplace example.com/lib => ../lib\n";
+        assert_eq!(
+            go_local_replace(one_line),
+            Some(("example.com/lib".to_owned(), "../lib".to_owned()))
+        );
+        let block = "module a\nreplace (\n\texample.com/x v1.0.0 => example.com/y v1.2.0\n\texample.com/z => ./z // local\n)\n";
+        assert_eq!(
+            go_local_replace(block),
+            Some(("example.com/z".to_owned(), "./z".to_owned()))
+        );
+        let version = "module a\nreplace example.com/x => example.com/fork v1.0.1\n";
+        assert_eq!(go_local_replace(version), None);
+        let commented = "module a\n// replace example.com/x => ./x\n";
+        assert_eq!(go_local_replace(commented), None);
+    }
 }

@@ -190,6 +190,51 @@ pub fn script_shell_state(script: &crate::syntax::shell::Script, text: &str) -> 
     state
 }
 
+/// A command that writes nothing by itself (`echo`, `printf`) writes a file
+/// when its statement redirects its output (`echo "machine …" > ~/.netrc`):
+/// the file is unknown, so it provides anything. `2>&1` and `/dev/null`
+/// write no file.
+pub fn redirected_output(
+    facts: &mut CommandFacts,
+    script: &crate::syntax::shell::Script,
+    command: &SimpleCommand,
+    text: &str,
+) {
+    if facts.action != Action::FileOp || !facts.provides.is_empty() {
+        return;
+    }
+    let Some(statement) = script
+        .statements
+        .iter()
+        .find(|s| s.contains_range(command.range))
+    else {
+        return;
+    };
+    // `get`: a heredoc's script may not index the instruction's text.
+    let (Some(before), Some(after)) = (
+        text.get(statement.start..command.range.start.max(statement.start)),
+        text.get(command.range.end.min(statement.end)..statement.end),
+    ) else {
+        return;
+    };
+    // A statement may hold a whole chain: only the text up to the next (or
+    // after the last) operator belongs to this command.
+    // `>&2` duplicates a descriptor: marked first, so its `&` is no operator.
+    let separators = ['&', '|', ';', '\n'];
+    let (after, before) = (after.replace(">&", ">@"), before.replace(">&", ">@"));
+    let after = after.split(separators).next().unwrap_or_default();
+    let before = before.rsplit(separators).next().unwrap_or_default();
+    let writes = [before, after].iter().any(|part| {
+        part.match_indices('>').any(|(at, _)| {
+            let target = part[at..].trim_start_matches('>').trim_start();
+            !target.starts_with('@') && !target.starts_with("/dev/null")
+        })
+    });
+    if writes {
+        facts.provides.push(Resource::Anything);
+    }
+}
+
 /// Classifies one top-level command.
 pub fn classify(managers: &PackageManagers, command: &SimpleCommand, index: usize) -> CommandFacts {
     let words = run::effective_words(command);

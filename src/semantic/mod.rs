@@ -230,7 +230,20 @@ impl Model {
                         s.commands
                             .iter()
                             .enumerate()
-                            .map(|(i, c)| commands::classify(managers, c, i))
+                            .map(|(i, c)| {
+                                let mut facts = commands::classify(managers, c, i);
+                                // A heredoc's script indexes its own body, not
+                                // the instruction's text.
+                                if view.editable().is_some() {
+                                    commands::redirected_output(
+                                        &mut facts,
+                                        s,
+                                        c,
+                                        view.instruction.logical.as_str(),
+                                    );
+                                }
+                                facts
+                            })
                             .collect()
                     })
                     .unwrap_or_default(),

@@ -256,3 +256,19 @@ fn shell_state_carries_only_within_a_run() {
         },
     );
 }
+
+#[test]
+fn echo_into_a_file_provides_anything() {
+    let text = "FROM golang:1.22\nRUN echo hi && printf 'machine x\\n' > /root/.netrc && echo done 2>&1 && echo quiet >/dev/null\n";
+    model_of(text, |c| {
+        let provides: Vec<&Vec<Resource>> = c.model.runs[0]
+            .commands
+            .iter()
+            .map(|f| &f.provides)
+            .collect();
+        assert_eq!(provides[0], &Vec::<Resource>::new());
+        assert_eq!(provides[1], &vec![Resource::Anything]);
+        assert_eq!(provides[2], &Vec::<Resource>::new());
+        assert_eq!(provides[3], &Vec::<Resource>::new());
+    });
+}

@@ -50,16 +50,24 @@ pub(crate) struct GoBuild {
     changes_dir: bool,
     /// A word we cannot read (a variable, a substitution).
     dynamic: bool,
+    /// `go install`: the binary goes to `$GOBIN` or `$GOPATH/bin`.
+    install: bool,
 }
 
 pub(crate) fn go_build(command: &SimpleCommand) -> Option<GoBuild> {
     let words = run::effective_words(command);
-    if run::program(words) != Some("go")
-        || words.get(1).and_then(|w| w.literal.as_deref()) != Some("build")
-    {
+    if run::program(words) != Some("go") {
         return None;
     }
-    let mut build = GoBuild::default();
+    let install = match words.get(1).and_then(|w| w.literal.as_deref()) {
+        Some("build") => false,
+        Some("install") => true,
+        _ => return None,
+    };
+    let mut build = GoBuild {
+        install,
+        ..GoBuild::default()
+    };
     let mut i = 2;
     while i < words.len() {
         let Some(word) = words[i].literal.as_deref() else {
@@ -161,6 +169,248 @@ pub(crate) fn default_binary(build: &GoBuild, go_mod: Option<&str>) -> Result<St
     }
 }
 
+/// Where `go install` (which has no `-o`) writes its binary, and the
+/// binary's name: `$GOBIN/NAME`, else the first `$GOPATH` folder's
+/// `bin/NAME` (`/go/bin` in the official image, which sets `GOPATH=/go`).
+/// NAME is the main package's: from go.mod's module path for `.` and
+/// `./sub`, from the path for `example.com/x/cmd/tool@v1`; for a pattern
+/// (`./...`), the one main package the context holds under it.
+fn installed_binary(
+    checker: &Checker<'_>,
+    stage: &Stage<'_>,
+    build: &crate::syntax::Instruction,
+    go: &GoBuild,
+) -> Result<(String, String), String> {
+    let env = checker.model.env_before(build);
+    let var = |name: &str| env.and_then(|e| e.var(name).cloned());
+    for cross in ["GOOS", "GOARCH"] {
+        if var(cross).is_some() {
+            return Err(format!(
+                "`{cross}` is set: a cross-compiling `go install` writes into a `bin/GOOS_GOARCH` folder"
+            ));
+        }
+    }
+    let dir = match (var("GOBIN"), var("GOPATH")) {
+        (Some(Some(gobin)), _) => gobin,
+        (Some(None), _) | (None, Some(None)) => {
+            return Err("`GOBIN` or `GOPATH` is set to a value that is not known".to_owned());
+        }
+        (None, Some(Some(gopath))) => {
+            format!("{}/bin", gopath.split(':').next().unwrap_or_default())
+        }
+        // The official golang image's GOPATH.
+        (None, None)
+            if stage
+                .image()
+                .is_some_and(|i| i.canonical_name() == "golang") =>
+        {
+            "/go/bin".to_owned()
+        }
+        (None, None) => return Err("the image's `GOPATH` is not known".to_owned()),
+    };
+    if !dir.starts_with('/') || dir.contains('$') {
+        return Err(format!(
+            "`go install` writes into `{dir}`, which is not certain"
+        ));
+    }
+    // `pkg@version` builds a module from the proxy, not the sources.
+    let root = source_folder(checker, stage, build);
+    let go_mod = root
+        .as_ref()
+        .ok()
+        .and_then(|root| checker.context.text(&join_context(root, "go.mod")));
+    let name = match go.packages.as_slice() {
+        [one] if one.contains('@') => {
+            let path = one.split('@').next().unwrap_or_default();
+            exec_name(path)
+                .map(str::to_owned)
+                .ok_or_else(|| format!("the binary's name for `{one}` is not certain"))?
+        }
+        [one] if one.contains("...") => {
+            let mains = main_packages(checker, &root?, one)?;
+            match mains.as_slice() {
+                [main] => {
+                    let package = if main.is_empty() {
+                        ".".to_owned()
+                    } else {
+                        format!("./{main}")
+                    };
+                    let single = GoBuild {
+                        packages: vec![package],
+                        ..GoBuild::default()
+                    };
+                    default_binary(&single, go_mod)?
+                }
+                [] => return Err(format!("the context holds no main package under `{one}`")),
+                _ => {
+                    return Err(format!(
+                        "`go install {one}` installs several main packages ({})",
+                        mains
+                            .iter()
+                            .map(|m| if m.is_empty() { "." } else { m.as_str() })
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
+                }
+            }
+        }
+        [_, _, ..] => {
+            return Err("`go install` of several packages writes several binaries".to_owned());
+        }
+        _ => {
+            root?;
+            default_binary(go, go_mod)?
+        }
+    };
+    Ok((format!("{}/{name}", dir.trim_end_matches('/')), name))
+}
+
+/// The folder of `binary` is on the PATH `build` runs with, so a start by
+/// name finds it there and not another program of that name: the PATH the
+/// Dockerfile sets, or the golang image's (`/go/bin` and the system
+/// folders) when it sets none.
+fn on_path(checker: &Checker<'_>, build: &crate::syntax::Instruction, binary: &str) -> bool {
+    let dir = binary.rsplit_once('/').map_or("", |(d, _)| d);
+    match checker.model.env_before(build).and_then(|e| e.var("PATH")) {
+        Some(Some(path)) => path.split(':').any(|d| d.trim_end_matches('/') == dir),
+        Some(None) => false,
+        None => matches!(
+            dir,
+            "/go/bin"
+                | "/usr/local/sbin"
+                | "/usr/local/bin"
+                | "/usr/sbin"
+                | "/usr/bin"
+                | "/sbin"
+                | "/bin"
+        ),
+    }
+}
+
+/// The context folders (relative, `""` for the root) under a `./...`
+/// pattern that hold a main package, in walk order. Go skips `vendor`,
+/// `testdata`, folders starting with `.` or `_`, and folders with a go.mod
+/// of their own (other modules). The context is read as the module root;
+/// a folder or a Go file under the pattern that was not read makes the
+/// answer uncertain.
+fn main_packages(
+    checker: &Checker<'_>,
+    module_root: &str,
+    pattern: &str,
+) -> Result<Vec<String>, String> {
+    let under = pattern
+        .strip_suffix("...")
+        .map(|p| p.trim_start_matches("./").trim_end_matches('/'))
+        .filter(|p| !p.contains("...") && !p.starts_with('.') && !p.starts_with('/'))
+        .ok_or_else(|| format!("the package pattern `{pattern}` is not certain"))?;
+    let root = join_context(module_root, under);
+    let context = checker.context;
+    let mut mains = Vec::new();
+    let mut queue = vec![root.to_owned()];
+    while let Some(dir) = queue.pop() {
+        let names: Vec<&str> = context
+            .names(&dir)
+            .ok_or_else(|| {
+                format!("`go install {pattern}` reaches `{dir}/`, whose packages were not read")
+            })?
+            .collect();
+        let mut is_main = false;
+        for name in names {
+            let path = if dir.is_empty() {
+                name.trim_end_matches('/').to_owned()
+            } else {
+                format!("{dir}/{}", name.trim_end_matches('/'))
+            };
+            let path = path.as_str();
+            if let Some(sub) = name.strip_suffix('/') {
+                let skipped = matches!(sub, "vendor" | "testdata")
+                    || sub.starts_with('.')
+                    || sub.starts_with('_')
+                    || context.has(&format!("{path}/go.mod")) == Some(true);
+                if !skipped {
+                    queue.push(path.to_owned());
+                }
+            } else if name.ends_with(".go") && !name.ends_with("_test.go") {
+                let text = context
+                    .text(path)
+                    .ok_or_else(|| format!("`{path}` was not read, so its package is not known"))?;
+                is_main |= text
+                    .lines()
+                    .map(str::trim)
+                    .find(|l| l.starts_with("package "))
+                    .is_some_and(|l| l.split_whitespace().nth(1) == Some("main"));
+            }
+        }
+        if is_main {
+            // Relative to the module root, as `./NAME` names it.
+            let relative = dir
+                .strip_prefix(module_root)
+                .unwrap_or(&dir)
+                .trim_start_matches('/');
+            mains.push(relative.to_owned());
+        }
+    }
+    mains.sort();
+    Ok(mains)
+}
+
+/// `dir/name` in the build context (`""` is its root).
+fn join_context(dir: &str, name: &str) -> String {
+    match (dir.trim_end_matches('/'), name.trim_start_matches('/')) {
+        ("", name) => name.to_owned(),
+        (dir, "") => dir.to_owned(),
+        (dir, name) => format!("{dir}/{name}"),
+    }
+}
+
+/// The context folder whose copy is the folder the build runs in: the
+/// last `COPY`/`ADD` of one folder (`.`, `src/`) before the build whose
+/// destination is that folder (`ADD src /go/src/app` with `WORKDIR
+/// /go/src/app`: `src`). Otherwise which files the build reads is not
+/// certain.
+fn source_folder(
+    checker: &Checker<'_>,
+    stage: &Stage<'_>,
+    build: &crate::syntax::Instruction,
+) -> Result<String, String> {
+    let workdir = checker.model.workdir_before(build);
+    stage
+        .instructions
+        .iter()
+        .take_while(|i| i.range.start < build.range.start)
+        .filter(|i| {
+            matches!(
+                i.keyword(),
+                crate::syntax::Keyword::Copy | crate::syntax::Keyword::Add
+            ) && i.flag("from").is_none()
+        })
+        .filter_map(|i| {
+            let words = i.words();
+            let [source, dest] = words.as_slice() else {
+                return None;
+            };
+            let at = checker.model.workdir_before(i)?;
+            let dest = join_path(at, i.text(*dest));
+            let source = i
+                .text(*source)
+                .trim_start_matches("./")
+                .trim_end_matches('/');
+            let folder = match source {
+                "" | "." => String::new(),
+                dir if !dir.contains(['*', '?', '$', '['])
+                    && !dir.starts_with("..")
+                    && checker.context.is_dir(dir) == Some(true) =>
+                {
+                    dir.to_owned()
+                }
+                _ => return None,
+            };
+            (Some(dest.as_str()) == workdir).then_some(folder)
+        })
+        .last()
+        .ok_or_else(|| "no copy of the sources lands in the folder `go install` runs in".to_owned())
+}
+
 /// The binary a builder stage writes with `go build -o PATH` built with an
 /// explicit `CGO_ENABLED=0` (on the command or in the stage's ENV): a
 /// static file that runs anywhere on its own.
@@ -176,7 +426,7 @@ pub(crate) fn static_binary(checker: &Checker<'_>, stage: &Stage<'_>) -> Option<
                 .commands
                 .iter()
                 .rev()
-                .find(|c| !c.nested && go_build(c).is_some())?;
+                .find(|c| !c.nested && go_build(c).is_some_and(|b| !b.install))?;
             Some((v, command))
         })?;
     let go = go_build(command)?;
@@ -215,7 +465,38 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
         ));
         return;
     }
+    // The runtime's path for the binary, when it differs from the builder's.
+    let mut runtime_path = None;
     let binary = match &go.output {
+        _ if go.install => match installed_binary(checker, stage, build, &go) {
+            Ok((binary, name)) => {
+                let (start, workdir) = start_command(checker, stage);
+                match start.first().map(String::as_str) {
+                    Some(started) if join_path(&workdir, started) == binary => binary,
+                    // Started by name from the PATH (the golang image has
+                    // `/go/bin` on it); distroless has /usr/local/bin.
+                    Some(started) if started == name && on_path(checker, build, &binary) => {
+                        runtime_path = Some(format!("/usr/local/bin/{name}"));
+                        binary
+                    }
+                    _ => {
+                        out.push(report(
+                            build,
+                            command,
+                            what,
+                            &format!(
+                                "`go install` writes `{binary}`, which is not what the container starts"
+                            ),
+                        ));
+                        return;
+                    }
+                }
+            }
+            Err(why) => {
+                out.push(report(build, command, what, &why));
+                return;
+            }
+        },
         Some(output) => join_path(&shape.workdir, output),
         None => match default_binary(&go, checker.context.text("go.mod")) {
             Ok(name) => {
@@ -247,12 +528,19 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
         return;
     }
     let context = checker.context;
+    // The Go files of the folder the build runs in (the context's root
+    // unless a copy of a subfolder lands there).
+    let go_dir = source_folder(checker, stage, build).unwrap_or_default();
     let uses_cgo = context
-        .names("")
+        .names(&go_dir)
         .into_iter()
         .flatten()
         .filter(|n| n.ends_with(".go"))
-        .any(|n| context.text(n).is_some_and(|t| t.contains("import \"C\"")))
+        .any(|n| {
+            context
+                .text(&join_context(&go_dir, n))
+                .is_some_and(|t| t.contains("import \"C\""))
+        })
         || command
             .assignments
             .iter()
@@ -265,8 +553,23 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
         STATIC_RUNTIME
     };
     // Files under the working folder the running program is pointed at.
-    let mut body = vec![format!("COPY --from={{alias}} {binary} {binary}")];
-    copy_runtime_files(checker, stage, &shape, |_| false, &mut body);
+    let runtime_path = runtime_path.unwrap_or_else(|| binary.clone());
+    let mut body = vec![format!("COPY --from={{alias}} {binary} {runtime_path}")];
+    // A binary started by name is found on the PATH, not as the folder of
+    // the same name its main package sits in (`go install ./...` of `api/`).
+    let by_name = (runtime_path != binary).then(|| {
+        join_path(
+            &shape.workdir,
+            runtime_path.rsplit('/').next().unwrap_or_default(),
+        )
+    });
+    copy_runtime_files(
+        checker,
+        stage,
+        &shape,
+        |path| by_name.as_deref() == Some(path),
+        &mut body,
+    );
     let mut extra = Vec::new();
     if !uses_cgo
         && !command
@@ -327,5 +630,21 @@ mod tests {
         assert!(default_binary(&build(&["./a", "./b"]), go_mod).is_err());
         assert!(default_binary(&build(&[]), None).is_err());
         assert!(default_binary(&build(&[]), Some("go 1.22\n")).is_err());
+    }
+
+    #[test]
+    fn go_install_is_read_like_go_build() {
+        let text = "go install -v -ldflags '-s -w' ./cmd/api && go build -o /app . && go vet ./...";
+        let script =
+            crate::syntax::shell::parse_script(text, crate::syntax::TextRange::new(0, text.len()));
+        let parsed: Vec<Option<GoBuild>> = script.commands.iter().map(go_build).collect();
+        let install = parsed[0].as_ref().unwrap();
+        assert!(install.install);
+        assert_eq!(install.packages, ["./cmd/api"]);
+        assert_eq!(install.output, None);
+        let build = parsed[1].as_ref().unwrap();
+        assert!(!build.install);
+        assert_eq!(build.output.as_deref(), Some("/app"));
+        assert!(parsed[2].is_none());
     }
 }

@@ -30,8 +30,12 @@ Splits a single-stage Dockerfile that builds its app into a builder stage
 
 - **Go** (`go build -o PATH`, or without `-o` the name `go build` gives
   the binary: the module's or package's last path element, or the first
-  file's name): the runtime is `gcr.io/distroless/static-debian12:nonroot`
-  with only the binary, built with `CGO_ENABLED=0`; a program that uses cgo
+  file's name; `go install`, which has no `-o`, writes that name into
+  `$GOBIN` or `$GOPATH/bin`, `/go/bin` in the official image, and for
+  `./...` the one main package the context holds): the runtime is
+  `gcr.io/distroless/static-debian12:nonroot` with only the binary (one
+  started by name from `/go/bin` lands in `/usr/local/bin`, which is on
+  distroless's PATH), built with `CGO_ENABLED=0`; a program that uses cgo
   runs on `gcr.io/distroless/base-debian12:nonroot` (glibc) instead.
 - **Node.js** (`npm run build`, `yarn build`, `tsc`, and a `node FILE` start,
   directly or through a `start` script):
@@ -109,7 +113,9 @@ Unsafe: the runtime image lacks tools the original had, Go binaries become
 static, and the container runs as a non-root user where the image has one.
 A split is only reported, with the reason, when anything it would rely on is
 inferred and uncertain: the build output path (a Go binary name that is
-not what the container starts, `go build` of several packages, `[[bin]]`
+not what the container starts, `go build` of several packages, `go
+install` of several main packages, of folders the context listing did not
+read, or cross-compiled with `GOOS`/`GOARCH`, `[[bin]]`
 targets, `CARGO_TARGET_DIR`, a start file outside tsconfig's `outDir`), cgo
 with system packages the runtime would lack, a step
 after the build that needs the builder (`RUN`, `COPY`), a step before it

@@ -1,0 +1,5 @@
+FROM golang:1.19
+WORKDIR /src
+COPY . .
+RUN CGO_ENABLED=0 go build -o /usr/local/bin/shop .
+CMD ["shop"]

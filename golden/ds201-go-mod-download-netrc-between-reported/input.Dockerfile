@@ -1,0 +1,7 @@
+FROM golang:1.19
+WORKDIR /src
+COPY . .
+RUN printf 'machine git.example.com login ci\n' > /root/.netrc
+RUN go mod download
+RUN CGO_ENABLED=0 go build -o /usr/local/bin/shop .
+CMD ["shop"]

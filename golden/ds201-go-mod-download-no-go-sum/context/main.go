@@ -1,0 +1,9 @@
+package main
+
+import (
+	"fmt"
+
+	"golang.org/x/text/language"
+)
+
+func main() { fmt.Println(language.English) }

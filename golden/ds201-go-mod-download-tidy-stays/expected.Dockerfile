@@ -1,0 +1,8 @@
+FROM golang:1.19
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+RUN go mod tidy
+RUN CGO_ENABLED=0 go build -o /usr/local/bin/shop .
+CMD ["shop"]

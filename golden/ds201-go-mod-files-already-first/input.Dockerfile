@@ -1,0 +1,7 @@
+FROM golang:1.19
+WORKDIR /src
+COPY go.* ./
+RUN go mod download
+COPY . .
+RUN CGO_ENABLED=0 go build -o /usr/local/bin/shop .
+CMD ["shop"]

@@ -1,0 +1,3 @@
+module github.com/example/app
+
+go 1.19

@@ -1,0 +1,4 @@
+package internal
+
+// Greeting is what the server says.
+const Greeting = "hello"

@@ -1,0 +1,5 @@
+FROM golang:1.19
+ADD . /go/src/app
+WORKDIR /go/src/app
+RUN go install -v ./...
+CMD ["greeter"]
