@@ -243,7 +243,7 @@ fn pip_builds_from_source(checker: &Checker<'_>, args: &[String]) -> Option<Stri
 /// (`hasInstallScript`, lockfile version 2 and later); another lockfile, an
 /// old one or none leaves it unknown, which counts as compiling. An unknown
 /// build context (standard input) says nothing either way.
-fn js_install_may_compile(checker: &Checker<'_>, args: &[String]) -> Option<String> {
+pub(crate) fn js_install_may_compile(checker: &Checker<'_>, args: &[String]) -> Option<String> {
     let program = args.first()?.rsplit('/').next()?;
     let sub = args.get(1).map(String::as_str);
     let installs = match program {
