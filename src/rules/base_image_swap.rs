@@ -238,12 +238,14 @@ fn pip_builds_from_source(checker: &Checker<'_>, args: &[String]) -> Option<Stri
 }
 
 /// An npm, yarn or pnpm install whose dependencies may compile native code
-/// (node-gyp needs the python3, make and g++ of the full image). Known only
-/// from a `package-lock.json` that records install scripts
-/// (`hasInstallScript`, lockfile version 2 and later); another lockfile, an
-/// old one or none leaves it unknown, which counts as compiling. An unknown
-/// build context (standard input) says nothing either way.
-fn js_install_may_compile(checker: &Checker<'_>, args: &[String]) -> Option<String> {
+/// (node-gyp needs the python3, make and g++ of the full image). Only an
+/// install with no dependencies, or with `--ignore-scripts`, rules it out:
+/// a lockfile's `hasInstallScript` names packages with install scripts, but
+/// npm also builds any package that ships a `binding.gyp` without one, and
+/// no lockfile records that (heapdump 0.3.15 is such a package: its
+/// lockfile entry has no `hasInstallScript`, and `npm ci` compiles it). An
+/// unknown build context (standard input) says nothing either way.
+pub(crate) fn js_install_may_compile(checker: &Checker<'_>, args: &[String]) -> Option<String> {
     let program = args.first()?.rsplit('/').next()?;
     let sub = args.get(1).map(String::as_str);
     let installs = match program {
@@ -255,24 +257,35 @@ fn js_install_may_compile(checker: &Checker<'_>, args: &[String]) -> Option<Stri
     if !installs || args.iter().any(|a| a == "--ignore-scripts") {
         return None;
     }
-    checker.context.has("package.json")?;
+    let manifest = checker
+        .context
+        .text("package.json")
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())?;
     let lock = checker
         .context
         .text("package-lock.json")
         .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok());
-    let Some(packages) = lock.as_ref().and_then(|l| l["packages"].as_object()) else {
+    let locked = lock.as_ref().and_then(|l| l["packages"].as_object());
+    if let Some((path, _)) = locked.and_then(|packages| {
+        packages
+            .iter()
+            .find(|(_, p)| p["hasInstallScript"].as_bool() == Some(true))
+    }) {
+        let name = path.rsplit("node_modules/").next().unwrap_or(path);
         return Some(format!(
-            "`{}`: no package-lock.json that records install scripts, so native modules cannot be ruled out",
-            args[..2.min(args.len())].join(" ")
+            "`{name}` runs an install script (native modules compile with node-gyp)"
         ));
-    };
-    packages
+    }
+    let declared = ["dependencies", "optionalDependencies", "devDependencies"]
         .iter()
-        .find(|(_, p)| p["hasInstallScript"].as_bool() == Some(true))
-        .map(|(path, _)| {
-            let name = path.rsplit("node_modules/").next().unwrap_or(path);
-            format!("`{name}` runs an install script (native modules compile with node-gyp)")
-        })
+        .any(|key| manifest[key].as_object().is_some_and(|d| !d.is_empty()));
+    let locked_any = locked.is_some_and(|p| p.keys().any(|k| !k.is_empty()));
+    (declared || locked_any).then(|| {
+        format!(
+            "`{}`: a dependency may build a native addon from its binding.gyp, which no lockfile records",
+            args[..2.min(args.len())].join(" ")
+        )
+    })
 }
 
 /// A pip, gem or Bundler install, which builds from source whatever has no

@@ -136,12 +136,19 @@ fn check(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
         sources.push((source.index, image.text.clone()));
     }
     for (instruction, from, words) in copies_from(last) {
+        // The app folder of the source stage (its last WORKDIR) holds the
+        // node_modules its installs write: copying that folder or one
+        // above it copies them too (DS301's split without a build step).
+        let app = stage_named(&checker.stages, from, last.index)
+            .and_then(|s| checker.model.env_at_end(s.index).workdir.clone())
+            .filter(|w| w != "/");
         let copies_modules = words.len() >= 2
             && words[..words.len() - 1].iter().any(|w| {
-                instruction
-                    .text(*w)
-                    .trim_end_matches('/')
-                    .ends_with("node_modules")
+                let path = instruction.text(*w).trim_end_matches('/');
+                path.ends_with("node_modules")
+                    || app.as_deref().is_some_and(|app| {
+                        !path.is_empty() && (app == path || app.starts_with(&format!("{path}/")))
+                    })
             });
         if let (true, Some(source)) = (
             copies_modules,

@@ -6,7 +6,9 @@
 mod dotnet;
 mod go;
 mod java;
+mod libraries;
 mod node;
+mod node_install;
 mod python;
 mod rust;
 
@@ -46,6 +48,19 @@ Splits a single-stage Dockerfile that builds its app into a builder stage
   run time that the builder received (`public`, `views`, `static`,
   `templates`, `assets`, `locales`, `i18n`, `config`) and the image's `node` user as
   `USER 1000:1000` (numeric, so that `runAsNonRoot` can check it).
+- **Node.js without a build step** on the full `node` image, kept there
+  because the dependency install may compile native addons (a lockfile
+  that records install scripts, or none that rules them out; DS401 swaps
+  the base where nothing compiles): the install stays in the full image,
+  now the builder, which lists right after it the Debian packages that own
+  the libraries the addons (`*.node`) link against; the runtime is the slim
+  variant with those packages it lacks and the app folder (the final
+  `WORKDIR`, with `node_modules`). Build-only packages (compilers, `make`,
+  node-gyp's `python3`) stay behind; anything else a RUN does outside the
+  app folder (a global install, a runtime package, a COPY elsewhere) is
+  reported instead. When DS201 moves the install before the source copy,
+  the split follows in the next round, so the listing comes after the moved
+  install and a rebuild after a source change reuses it.
 - **Python** (`pip install`): the builder installs into a virtualenv
   (`/opt/venv`); the runtime is the slim variant with the virtualenv, the app
   folder (the final `WORKDIR`) and the shared libraries of the `-dev`
@@ -434,7 +449,10 @@ fn check(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
     let Some(image) = stage.image() else { return };
     match image.canonical_name().as_str() {
         "golang" => go::check(checker, stage, out),
-        "node" => node::check(checker, stage, out),
+        "node" => {
+            node::check(checker, stage, out);
+            node_install::check(checker, stage, out);
+        }
         "python" => python::check_python(checker, stage, out),
         "rust" => rust::check_rust(checker, stage, out),
         "maven" | "gradle" | "eclipse-temurin" | "openjdk" | "amazoncorretto" => {

@@ -2,6 +2,7 @@
 //! stage (the slim image) gets the virtualenv, the app folder and the shared
 //! libraries the compiled modules need.
 
+use super::libraries;
 use super::*;
 pub(super) fn runtime_packages() -> &'static crate::transforms::RuntimePackages {
     crate::transforms::RuntimePackages::builtin()
@@ -202,7 +203,7 @@ pub(super) fn check_python(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut V
     // Which ones the compiled code uses is knowable only in the builder, so
     // the builder lists them and the runtime stage installs them.
     let scan = runtime != image.text || unknown_dev.is_some();
-    if scan && !debian_based(&image.text) {
+    if scan && !libraries::debian_based(&image.text) {
         let (run, command, why) = match &unknown_dev {
             Some((run, command, package)) => (*run, *command, format!("`{package}` has no known runtime library (transforms/runtime-packages.yaml) and the image is not Debian-based, so the builder cannot list it")),
             None => (install, command, "the image is not Debian-based, so the builder cannot list the shared libraries the runtime needs".to_owned()),
@@ -232,13 +233,19 @@ pub(super) fn check_python(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut V
     let escape = document.escape();
     let mut text = String::new();
     if scan {
-        text.push_str(&scan_run(&runtime_apt, escape, newline));
+        text.push_str(&libraries::scan_run(
+            VENV,
+            "*.so*",
+            &runtime_apt,
+            escape,
+            newline,
+        ));
     }
     text.push_str(&format!(
         "{newline}FROM {runtime}{newline}{env_line}{newline}"
     ));
     if scan {
-        text.push_str(&install_scanned_run(&alias, escape, newline));
+        text.push_str(&libraries::install_scanned_run(&alias, escape, newline));
     } else if !runtime_apt.is_empty() {
         text.push_str(&format!(
             "RUN apt-get update && apt-get install -y --no-install-recommends {} && rm -rf /var/lib/apt/lists/*{newline}",
@@ -297,51 +304,4 @@ pub(super) fn check_python(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut V
         )
         .with_fix(Fix::new(edits, Applicability::Unsafe)),
     );
-}
-
-/// Where the builder lists the Debian packages the runtime stage installs.
-const PACKAGE_LIST: &str = "/tmp/runtime-packages";
-
-/// A tag of an image that is built on Debian (dpkg and apt), as the official
-/// Python images are unless they say alpine or Windows.
-fn debian_based(image: &str) -> bool {
-    let tag = image.rsplit_once(':').map_or("", |(_, t)| t);
-    !["alpine", "windowsservercore", "nanoserver"]
-        .iter()
-        .any(|other| tag.contains(other))
-}
-
-/// The builder's last step: the Debian packages that own the shared
-/// libraries the compiled code in the virtualenv links against (found with
-/// `ldd`), plus the runtime packages the Dockerfile installs, into
-/// `PACKAGE_LIST`. A library no package owns stops the build with a
-/// message, since the runtime stage would lack it; the Python installation
-/// under `/usr/local` is the same in both images. Plain `&&` chains and
-/// files instead of pipes, so a failing step fails the RUN without
-/// `pipefail`, which `sh` lacks.
-fn scan_run(explicit: &[String], escape: char, newline: &str) -> String {
-    let c = format!(" {escape}{newline}");
-    let mut run = format!(
-        "RUN : > /tmp/packages{c}    && {{ find {VENV} -type f -name '*.so*' -exec ldd {{}} + > /tmp/ldd.txt 2>/dev/null || true; }}{c}    && awk '$2 == \"=>\" && $3 ~ /^\\// {{ print $3 }}' /tmp/ldd.txt > /tmp/libs{c}    && while read -r lib; do{c}        case \"$lib\" in {VENV}/*|/usr/local/*) continue ;; esac;{c}        dpkg-query -S \"*/${{lib##*/}}\" > /tmp/owner || {{ echo \"$lib belongs to no Debian package: the runtime stage cannot install it\" >&2; exit 1; }};{c}        cut -d: -f1 /tmp/owner >> /tmp/packages;{c}    done < /tmp/libs{c}"
-    );
-    if !explicit.is_empty() {
-        run.push_str(&format!(
-            "    && printf '%s\\n' {} >> /tmp/packages{c}",
-            explicit.join(" ")
-        ));
-    }
-    run.push_str(&format!(
-        "    && sort -u /tmp/packages -o {PACKAGE_LIST}{newline}"
-    ));
-    run
-}
-
-/// The runtime stage's install of the packages the builder listed, leaving
-/// out those the runtime image already has, so that no package lists are
-/// fetched when nothing is missing.
-fn install_scanned_run(alias: &str, escape: char, newline: &str) -> String {
-    let c = format!(" {escape}{newline}");
-    format!(
-        "COPY --from={alias} {PACKAGE_LIST} {PACKAGE_LIST}{newline}RUN set --{c}    && while read -r package; do{c}        case \"$(dpkg-query -s \"$package\" 2>/dev/null)\" in *\"ok installed\"*) ;; *) set -- \"$@\" \"$package\" ;; esac;{c}    done < {PACKAGE_LIST}{c}    && if [ \"$#\" -gt 0 ]; then apt-get update && apt-get install -y --no-install-recommends \"$@\" && rm -rf /var/lib/apt/lists/*; fi{c}    && rm {PACKAGE_LIST}{newline}"
-    )
 }

@@ -1,0 +1,5 @@
+FROM node:18
+WORKDIR /app
+COPY . .
+RUN npm ci
+CMD ["node", "server.js"]

@@ -1,0 +1,58 @@
+//! The shared libraries a split's runtime stage needs: compiled code built
+//! in the builder (Python extension modules, Node.js addons) links against
+//! Debian packages the builder's heavier image has; the builder lists their
+//! owners and the runtime stage installs the ones it lacks.
+
+/// Where the builder lists the Debian packages the runtime stage installs.
+pub(super) const PACKAGE_LIST: &str = "/tmp/runtime-packages";
+
+/// A tag of an image that is built on Debian (dpkg and apt), as the official
+/// Python images are unless they say alpine or Windows.
+pub(super) fn debian_based(image: &str) -> bool {
+    let tag = image.rsplit_once(':').map_or("", |(_, t)| t);
+    !["alpine", "windowsservercore", "nanoserver"]
+        .iter()
+        .any(|other| tag.contains(other))
+}
+
+/// The builder's last step: the Debian packages that own the shared
+/// libraries the compiled code under `root` (files matching `pattern`)
+/// links against (found with `ldd`), plus the runtime packages the
+/// Dockerfile installs, into `PACKAGE_LIST`. A library no package owns
+/// stops the build with a message, since the runtime stage would lack it;
+/// libraries under `root` travel with it, and the language installation
+/// under `/usr/local` is the same in both images. Plain `&&` chains and
+/// files instead of pipes, so a failing step fails the RUN without
+/// `pipefail`, which `sh` lacks.
+pub(super) fn scan_run(
+    root: &str,
+    pattern: &str,
+    explicit: &[String],
+    escape: char,
+    newline: &str,
+) -> String {
+    let c = format!(" {escape}{newline}");
+    let mut run = format!(
+        "RUN : > /tmp/packages{c}    && {{ find {root} -type f -name '{pattern}' -exec ldd {{}} + > /tmp/ldd.txt 2>/dev/null || true; }}{c}    && awk '$2 == \"=>\" && $3 ~ /^\\// {{ print $3 }}' /tmp/ldd.txt > /tmp/libs{c}    && while read -r lib; do{c}        case \"$lib\" in {root}/*|/usr/local/*) continue ;; esac;{c}        dpkg-query -S \"*/${{lib##*/}}\" > /tmp/owner || {{ echo \"$lib belongs to no Debian package: the runtime stage cannot install it\" >&2; exit 1; }};{c}        cut -d: -f1 /tmp/owner >> /tmp/packages;{c}    done < /tmp/libs{c}"
+    );
+    if !explicit.is_empty() {
+        run.push_str(&format!(
+            "    && printf '%s\\n' {} >> /tmp/packages{c}",
+            explicit.join(" ")
+        ));
+    }
+    run.push_str(&format!(
+        "    && sort -u /tmp/packages -o {PACKAGE_LIST}{newline}"
+    ));
+    run
+}
+
+/// The runtime stage's install of the packages the builder listed, leaving
+/// out those the runtime image already has, so that no package lists are
+/// fetched when nothing is missing.
+pub(super) fn install_scanned_run(alias: &str, escape: char, newline: &str) -> String {
+    let c = format!(" {escape}{newline}");
+    format!(
+        "COPY --from={alias} {PACKAGE_LIST} {PACKAGE_LIST}{newline}RUN set --{c}    && while read -r package; do{c}        case \"$(dpkg-query -s \"$package\" 2>/dev/null)\" in *\"ok installed\"*) ;; *) set -- \"$@\" \"$package\" ;; esac;{c}    done < {PACKAGE_LIST}{c}    && if [ \"$#\" -gt 0 ]; then apt-get update && apt-get install -y --no-install-recommends \"$@\" && rm -rf /var/lib/apt/lists/*; fi{c}    && rm {PACKAGE_LIST}{newline}"
+    )
+}
