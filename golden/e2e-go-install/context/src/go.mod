@@ -1,0 +1,3 @@
+module dockslim.example/greeter
+
+go 1.19
