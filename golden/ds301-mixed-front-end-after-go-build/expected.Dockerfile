@@ -1,0 +1,9 @@
+FROM golang:1.19
+RUN apt-get update && apt-get install --no-install-recommends -y nodejs npm && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY go.mod ./
+RUN go mod download
+COPY . .
+RUN go build -o /server . && \
+    cd web && npm ci && npm run build && npm cache clean --force
+CMD ["/server"]
