@@ -3,6 +3,6 @@ RUN apt-get update && apt-get install -y nodejs npm
 WORKDIR /src
 COPY . .
 RUN cd web && npm ci && npm run build
-RUN go build -o /server .
+RUN CGO_ENABLED=0 go build -o /server .
 EXPOSE 8080
 CMD ["/server"]

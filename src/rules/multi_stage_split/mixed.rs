@@ -36,20 +36,22 @@ enum Host {
     Golang,
     /// The node image, with Go from apt.
     Node,
+    /// The python image, with Node.js from apt.
+    Python,
 }
 
 impl Host {
     /// The toolchain apt adds.
     fn foreign(self) -> &'static str {
         match self {
-            Host::Golang => "Node.js",
+            Host::Golang | Host::Python => "Node.js",
             Host::Node => "Go",
         }
     }
 
     fn is_foreign(self, package: &str) -> bool {
         match self {
-            Host::Golang => matches!(package, "nodejs" | "npm"),
+            Host::Golang | Host::Python => matches!(package, "nodejs" | "npm"),
             Host::Node => {
                 matches!(package, "golang" | "golang-go")
                     || package
@@ -99,13 +101,27 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
     let host = match image.canonical_name().as_str() {
         "golang" => Host::Golang,
         "node" => Host::Node,
+        "python" => Host::Python,
         _ => return false,
     };
     let in_stage = |v: &&RunView<'_>| v.stage == stage.index;
-    let has_js_build = checker.runs.iter().filter(in_stage).any(|v| {
-        v.script()
-            .is_some_and(|s| s.commands.iter().any(super::js_build))
+    let js_build = checker.runs.iter().filter(in_stage).find_map(|v| {
+        let command = v.script()?.commands.iter().find(|c| super::js_build(c))?;
+        Some((v, command))
     });
+    if host == Host::Python {
+        let Some((view, command)) = js_build else {
+            return false;
+        };
+        let what =
+            "the image ships Node.js and the front end's node_modules with the Python server";
+        match plan_python(checker, stage, view, command) {
+            Ok(diagnostic) => out.push(diagnostic),
+            Err(why) => out.push(report(view.instruction, command, what, &why)),
+        }
+        return true;
+    }
+    let has_js_build = js_build.is_some();
     let Some((go_view, go_command)) = last_command(checker, |c| go_build(c).is_some()) else {
         return false;
     };
@@ -119,6 +135,136 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
         Err(why) => out.push(say(&why)),
     }
     true
+}
+
+/// A Python server beside a front end: the front end moves to a builder of
+/// its own and its output comes back where its build wrote it, so every
+/// later step (and the server) finds it as before; the Python stage keeps
+/// its image and steps, without Node.js and node_modules. (The Python
+/// split itself is for single-stage files; it is not made here.)
+fn plan_python(
+    checker: &Checker<'_>,
+    stage: &Stage<'_>,
+    js_view: &RunView<'_>,
+    js_command: &SimpleCommand,
+) -> Result<Diagnostic, String> {
+    let context = checker.context;
+    let newline = checker.document.newline();
+    let image = stage.image().ok_or("the stage has no image")?;
+    let (_, mut edits) = foreign_install(checker, stage, Host::Python)?;
+    let front = front_end(checker, stage, None)?;
+    let py_files: Vec<(&str, &str)> = context
+        .texts()
+        .filter(|(path, _)| path.ends_with(".py"))
+        .collect();
+    for (path, text) in &py_files {
+        for tool in ["node", "npm", "npx"] {
+            if text.contains(&format!("\"{tool}\"")) || text.contains(&format!("'{tool}'")) {
+                return Err(format!(
+                    "`{path}` names `{tool}`, so the server may run Node.js at run time"
+                ));
+            }
+        }
+    }
+    let (copy_root, front_source) = front_source(checker, stage, &front)?;
+    let in_context = |name: &str| {
+        if front_source.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{front_source}/{name}")
+        }
+    };
+    let package = context
+        .text(&in_context("package.json"))
+        .and_then(|t| serde_json::from_str::<Value>(t).ok())
+        .ok_or_else(|| {
+            format!(
+                "`{}` is not in the build context",
+                in_context("package.json")
+            )
+        })?;
+    let from_tool = tool_out_dir(checker, &front, &package, &in_context)?;
+    let (_, start_dir) = start_command(checker, stage);
+    let folders = python_folders(&py_files, &copy_root, &start_dir, &front.dir);
+    let dist = join_path(&front.dir, &out_dir(from_tool, &folders)?);
+    if dist == front.dir || front.dir.starts_with(&format!("{dist}/")) {
+        return Err(format!(
+            "the front end's build writes `{dist}`, its own folder"
+        ));
+    }
+    let node_image = format!(
+        "node:{}",
+        debian_node(debian_release(image.tag.as_deref().unwrap_or_default()))
+    );
+    let web = if stage.name() == Some("web") {
+        "frontend"
+    } else {
+        "web"
+    };
+    let text = front_stage(checker, stage, &front, &front_source, &node_image, web);
+    edits.push(Edit::insert(stage.from.range.start, text));
+    for (i, view) in front.runs.iter().enumerate() {
+        let range = view.instruction.range;
+        if i + 1 == front.runs.len() {
+            edits.push(Edit::replace(
+                range,
+                format!("COPY --from={web} {dist} {dist}{newline}"),
+            ));
+        } else {
+            edits.push(Edit::delete(range));
+        }
+    }
+    Ok(Diagnostic::new(
+        &RULE,
+        js_view.instruction.source_range(js_command.range),
+        format!(
+            "the image ships Node.js and the front end's node_modules with the Python server: build the front end on {node_image} and copy `{dist}` into the image"
+        ),
+    )
+    .with_fix(Fix::new(edits, Applicability::Unsafe)))
+}
+
+/// The first folders under the front end's folder that Python code serves
+/// from: Flask's `static_folder=`/`template_folder=` (relative to the
+/// module's folder), Starlette's `directory=` and `send_from_directory(`
+/// (relative to the folder the server starts in).
+fn python_folders(
+    py_files: &[(&str, &str)],
+    copy_root: &str,
+    start_dir: &str,
+    front_dir: &str,
+) -> Vec<String> {
+    let mut folders = Vec::new();
+    for (file, text) in py_files {
+        let file_dir = join_path(copy_root, file.rsplit_once('/').map_or("", |(d, _)| d));
+        for (key, base) in [
+            ("static_folder=", file_dir.as_str()),
+            ("template_folder=", file_dir.as_str()),
+            ("directory=", start_dir),
+            ("send_from_directory(", start_dir),
+        ] {
+            for (at, _) in text.match_indices(key) {
+                let rest = text[at + key.len()..].trim_start();
+                let Some(quote) = rest.chars().next().filter(|c| matches!(c, '"' | '\'')) else {
+                    continue;
+                };
+                let Some(literal) = rest[1..].split(quote).next() else {
+                    continue;
+                };
+                let path = join_path(base, literal);
+                if let Some(first) = path
+                    .strip_prefix(&format!("{front_dir}/"))
+                    .and_then(|r| r.split('/').next())
+                    .filter(|f| !f.is_empty())
+                {
+                    folders.push(first.to_owned());
+                }
+            }
+        }
+    }
+    folders.sort();
+    folders.dedup();
+    folders
 }
 
 /// The front-end build steps, as found in the stage.
@@ -152,7 +298,7 @@ fn plan(
     let shape = shape(checker, stage, build);
     // The toolchain from apt, and how to take it out.
     let (installs, mut edits) = foreign_install(checker, stage, host)?;
-    let front = front_end(checker, stage, build)?;
+    let front = front_end(checker, stage, Some(build))?;
     // The server's binary, and that it is what the container starts.
     let binary = match &go.output {
         Some(output) => join_path(&shape.workdir, output),
@@ -220,28 +366,7 @@ fn plan(
     // reads (Go string literals and `go:embed` patterns under the front end).
     let from_tool = tool_out_dir(checker, &front, &package, &in_context)?;
     let references = server_references(&go_files, &copy_root, &start_dir, &front.dir)?;
-    let out_dir = match (&from_tool, references.folders.as_slice()) {
-        (Some(dir), []) => dir.clone(),
-        (Some(dir), folders)
-            if folders
-                .iter()
-                .all(|f| join_path(&front.dir, f) == join_path(&front.dir, dir)) =>
-        {
-            dir.clone()
-        }
-        (Some(dir), [folder, ..]) => {
-            return Err(format!(
-                "the build writes `{dir}` but the server reads `{folder}` in the front end's folder"
-            ));
-        }
-        (None, [folder]) => folder.clone(),
-        (None, [_, _, ..]) => {
-            return Err("the server reads several folders of the front end's, so its output folder is not certain".to_owned());
-        }
-        (None, []) => {
-            return Err("neither the front end's build script nor the server's code says which folder the build writes".to_owned());
-        }
-    };
+    let out_dir = out_dir(from_tool, &references.folders)?;
     let dist = join_path(&front.dir, &out_dir);
     if dist == front.dir || front.dir.starts_with(&format!("{dist}/")) {
         return Err(format!(
@@ -276,7 +401,9 @@ fn plan(
     // The images: the front end's Node.js is the version apt gave.
     let release = debian_release(image.tag.as_deref().unwrap_or_default());
     let (node_image, go_image) = match host {
-        Host::Golang => (format!("node:{}", debian_node(release)), image.text.clone()),
+        Host::Golang | Host::Python => {
+            (format!("node:{}", debian_node(release)), image.text.clone())
+        }
         Host::Node => {
             let version = installs
                 .iter()
@@ -293,69 +420,7 @@ fn plan(
     } else {
         "web"
     };
-    // The front end's builder: manifests, install, sources, build.
-    let mut text = format!("FROM {node_image} AS {web}{newline}");
-    let last_front = front
-        .runs
-        .last()
-        .expect("a front end has a RUN")
-        .instruction;
-    for instruction in stage.instructions.iter().filter(|i| {
-        matches!(i.keyword(), Keyword::Arg | Keyword::Env) && i.range.start < last_front.range.start
-    }) {
-        text.push_str(
-            instruction
-                .range
-                .slice(document.source())
-                .trim_end_matches(['\n', '\r']),
-        );
-        text.push_str(newline);
-    }
-    text.push_str(&format!("WORKDIR {}{newline}", front.dir));
-    let source_copy = if front_source.is_empty() {
-        "COPY . .".to_owned()
-    } else {
-        format!("COPY {front_source}/ ./")
-    };
-    let installs_first = front.commands.iter().take_while(|c| is_install(c)).count();
-    let command_text = |k: usize| {
-        front.command_runs[k]
-            .instruction
-            .text(front.commands[k].range)
-            .trim()
-            .to_owned()
-    };
-    let all_installs_first = front.commands[installs_first..]
-        .iter()
-        .all(|c| !is_install(c));
-    if installs_first > 0 && all_installs_first {
-        let manifests: Vec<String> = [
-            "package.json",
-            "package-lock.json",
-            "npm-shrinkwrap.json",
-            "yarn.lock",
-            ".npmrc",
-        ]
-        .into_iter()
-        .map(in_context)
-        .filter(|f| context.has(f) == Some(true))
-        .collect();
-        text.push_str(&format!("COPY {} ./{newline}", manifests.join(" ")));
-        let install: Vec<String> = (0..installs_first).map(command_text).collect();
-        text.push_str(&format!("RUN {}{newline}", install.join(" && ")));
-        text.push_str(&format!("{source_copy}{newline}"));
-        if installs_first < front.commands.len() {
-            let rest: Vec<String> = (installs_first..front.commands.len())
-                .map(command_text)
-                .collect();
-            text.push_str(&format!("RUN {}{newline}", rest.join(" && ")));
-        }
-    } else {
-        text.push_str(&format!("{source_copy}{newline}"));
-        let all: Vec<String> = (0..front.commands.len()).map(command_text).collect();
-        text.push_str(&format!("RUN {}{newline}", all.join(" && ")));
-    }
-    text.push_str(newline);
+    let text = front_stage(checker, stage, &front, &front_source, &node_image, web);
     edits.push(Edit::insert(stage.from.range.start, text));
     if host == Host::Node {
         edits.push(Edit::replace(image.range, go_image.clone()));
@@ -422,6 +487,119 @@ fn plan(
         ),
     )
     .with_fix(Fix::new(edits, Applicability::Unsafe)))
+}
+
+/// The front end's output folder, relative to its folder: what the build
+/// tool says, which the folders the server names must agree with, or else
+/// the one folder the server names.
+fn out_dir(from_tool: Option<String>, folders: &[String]) -> Result<String, String> {
+    match (from_tool, folders) {
+        (Some(dir), folders)
+            if folders
+                .iter()
+                .all(|f| dir.split('/').next() == Some(f.as_str())) =>
+        {
+            Ok(dir)
+        }
+        (Some(dir), []) => Ok(dir),
+        (Some(dir), [folder, ..]) => Err(format!(
+            "the build writes `{dir}` but the server reads `{folder}` in the front end's folder"
+        )),
+        (None, [folder]) => Ok(folder.clone()),
+        (None, [_, _, ..]) => Err(
+            "the server reads several folders of the front end's, so its output folder is not certain"
+                .to_owned(),
+        ),
+        (None, []) => Err(
+            "neither the front end's build script nor the server's code says which folder the build writes"
+                .to_owned(),
+        ),
+    }
+}
+
+/// The front end's builder: its manifests, the install, its sources, the
+/// build, in the folder the original build ran in.
+fn front_stage(
+    checker: &Checker<'_>,
+    stage: &Stage<'_>,
+    front: &FrontEnd<'_>,
+    front_source: &str,
+    node_image: &str,
+    web: &str,
+) -> String {
+    let document = checker.document;
+    let context = checker.context;
+    let newline = document.newline();
+    let in_context = |name: &str| {
+        if front_source.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{front_source}/{name}")
+        }
+    };
+    let mut text = format!("FROM {node_image} AS {web}{newline}");
+    let last_front = front
+        .runs
+        .last()
+        .expect("a front end has a RUN")
+        .instruction;
+    for instruction in stage.instructions.iter().filter(|i| {
+        matches!(i.keyword(), Keyword::Arg | Keyword::Env) && i.range.start < last_front.range.start
+    }) {
+        text.push_str(
+            instruction
+                .range
+                .slice(document.source())
+                .trim_end_matches(['\n', '\r']),
+        );
+        text.push_str(newline);
+    }
+    text.push_str(&format!("WORKDIR {}{newline}", front.dir));
+    let source_copy = if front_source.is_empty() {
+        "COPY . .".to_owned()
+    } else {
+        format!("COPY {front_source}/ ./")
+    };
+    let installs_first = front.commands.iter().take_while(|c| is_install(c)).count();
+    let command_text = |k: usize| {
+        front.command_runs[k]
+            .instruction
+            .text(front.commands[k].range)
+            .trim()
+            .to_owned()
+    };
+    let all_installs_first = front.commands[installs_first..]
+        .iter()
+        .all(|c| !is_install(c));
+    if installs_first > 0 && all_installs_first {
+        let manifests: Vec<String> = [
+            "package.json",
+            "package-lock.json",
+            "npm-shrinkwrap.json",
+            "yarn.lock",
+            ".npmrc",
+        ]
+        .into_iter()
+        .map(in_context)
+        .filter(|f| context.has(f) == Some(true))
+        .collect();
+        text.push_str(&format!("COPY {} ./{newline}", manifests.join(" ")));
+        let install: Vec<String> = (0..installs_first).map(command_text).collect();
+        text.push_str(&format!("RUN {}{newline}", install.join(" && ")));
+        text.push_str(&format!("{source_copy}{newline}"));
+        if installs_first < front.commands.len() {
+            let rest: Vec<String> = (installs_first..front.commands.len())
+                .map(command_text)
+                .collect();
+            text.push_str(&format!("RUN {}{newline}", rest.join(" && ")));
+        }
+    } else {
+        text.push_str(&format!("{source_copy}{newline}"));
+        let all: Vec<String> = (0..front.commands.len()).map(command_text).collect();
+        text.push_str(&format!("RUN {}{newline}", all.join(" && ")));
+    }
+    text.push_str(newline);
+    text
 }
 
 /// An install of the front end's dependencies from its manifests.
@@ -556,7 +734,7 @@ fn foreign_install(
     }
     if found.is_empty() {
         return Err(match host {
-            Host::Golang => {
+            Host::Golang | Host::Python => {
                 "Node.js is not installed from Debian's packages, so its version is not known"
             }
             Host::Node => "Go is not installed from Debian's packages, so its version is not known",
@@ -572,7 +750,7 @@ fn foreign_install(
 fn front_end<'c>(
     checker: &'c Checker<'_>,
     stage: &Stage<'_>,
-    go_build: &crate::syntax::Instruction,
+    go_build: Option<&crate::syntax::Instruction>,
 ) -> Result<FrontEnd<'c>, String> {
     let mut front = FrontEnd {
         runs: Vec::new(),
@@ -598,7 +776,7 @@ fn front_end<'c>(
         if !script.is_simple_chain() || script.commands.iter().any(|c| c.nested) {
             return Err("the front-end build's RUN is not a plain chain of commands".to_owned());
         }
-        if view.instruction.range.start > go_build.range.start {
+        if go_build.is_some_and(|b| view.instruction.range.start > b.range.start) {
             return Err("the front-end build runs after the Go build".to_owned());
         }
         if !view.instruction.command.flags.is_empty() {
