@@ -151,6 +151,9 @@ fn plan_python(
     let context = checker.context;
     let newline = checker.document.newline();
     let image = stage.image().ok_or("the stage has no image")?;
+    if image.text.contains('$') {
+        return Err("the image is named by a variable, so the Debian release apt installs from is not known".to_owned());
+    }
     let (_, mut edits) = foreign_install(checker, stage, Host::Python)?;
     let front = front_end(checker, stage, None)?;
     let py_files: Vec<(&str, &str)> = context
@@ -294,6 +297,20 @@ fn plan(
     let build = go_view.instruction;
     if go.dynamic || go.changes_dir {
         return Err("the build's arguments use a variable or another folder (`-C`), so the binary's path is not certain".to_owned());
+    }
+    if image.text.contains('$') {
+        return Err("the image is named by a variable, so the Debian release apt installs from is not known".to_owned());
+    }
+    // The node image's `node` user is not in the golang image or the runtime.
+    if host == Host::Node
+        && stage
+            .instructions
+            .iter()
+            .any(|i| i.keyword() == Keyword::User)
+    {
+        return Err(
+            "a USER of the node image would not exist in the Go builder and runtime".to_owned(),
+        );
     }
     let shape = shape(checker, stage, build);
     // The toolchain from apt, and how to take it out.
