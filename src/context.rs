@@ -52,6 +52,8 @@ fn wanted_text(name: &str) -> bool {
     }) || name.ends_with(".txt")
         || name.ends_with(".in")
         || name.ends_with(".go")
+        // Python servers: the folders they serve (DS301, two toolchains).
+        || name.ends_with(".py")
         || name.ends_with(".csproj")
         || name.ends_with(".fsproj")
         || matches!(

@@ -43,13 +43,13 @@ const VALUE_FLAGS: [&str; 19] = [
 #[derive(Debug, Default, PartialEq)]
 pub(crate) struct GoBuild {
     /// The `-o` value.
-    output: Option<String>,
+    pub(crate) output: Option<String>,
     /// The package or file arguments.
     packages: Vec<String>,
     /// `-C DIR`: the build runs in another folder.
-    changes_dir: bool,
+    pub(crate) changes_dir: bool,
     /// A word we cannot read (a variable, a substitution).
-    dynamic: bool,
+    pub(crate) dynamic: bool,
     /// `go install`: the binary goes to `$GOBIN` or `$GOPATH/bin`.
     install: bool,
 }

@@ -7,6 +7,7 @@ mod dotnet;
 mod go;
 mod java;
 mod libraries;
+mod mixed;
 mod node;
 mod node_install;
 mod python;
@@ -75,6 +76,19 @@ Splits a single-stage Dockerfile that builds its app into a builder stage
   runtime is `gcr.io/distroless/cc-debian12:nonroot` (glibc, no shell), or
   `debian:bookworm-slim` when the container needs a shell, with the binary at
   the same path.
+- **Two toolchains** (a front end built with Node.js, `npm run build`,
+  beside a Go server's `go build`: the golang image with `nodejs`/`npm`
+  from apt, or the node image with `golang-go`): a builder per toolchain,
+  each from its official image (`node:18` for the Node.js Debian's apt
+  gives in bookworm, `golang:1.19` for its Go), the front end's builder
+  with its manifests first; the Go runtime above with the server and the
+  build output at the path the build wrote it to. The output folder is
+  read from the build script (`--outDir`/`-o`, vite's `dist`,
+  react-scripts' `build`) or from the folder the server serves
+  (`http.Dir`, `os.DirFS`, a router's `Static`) or embeds (`go:embed`: the
+  output is then copied into the Go builder before `go build`, and not
+  into the runtime). The front end's builder gets the front end's folder
+  only (the whole context when the front end is at its top).
 - **Java** (`mvn package`, `gradle build`, and a `java -jar FILE` start):
   the runtime is the JRE image from the base-image table
   (`eclipse-temurin:17-jre` for `maven:3.9-eclipse-temurin-17`) with only
@@ -140,7 +154,11 @@ outside the build folder; for Node.js also compilers, which mean native
 dependencies), a shell the runtime
 lacks (shell-form `CMD`, `ENTRYPOINT` or `HEALTHCHECK` on distroless), a
 `VOLUME` or a port below 1024 with a non-root
-user, a `-dev` package without a known runtime library on an image that is
+user, for two toolchains a front-end output folder that neither the build
+script nor the server's code names, a server that may run Node.js itself
+(its code names `node`, `npm` or `npx`), a `go:embed` that takes more than
+the output (the front end's folder and its node_modules), `go generate`,
+a front-end build after the Go build, Node.js not from Debian's packages, a `-dev` package without a known runtime library on an image that is
 not Debian-based, a `COPY` outside the
 app folder, a `RUN` that may write outside it, a Maven or Gradle build with
 modules or a jar name from a property, or an SDK tag that names an SDK
@@ -246,6 +264,19 @@ fn obstacle(
     shell: bool,
     nonroot: bool,
 ) -> Option<String> {
+    stage_obstacle(checker, stage, shape, shell, nonroot)
+        .or_else(|| setup_obstacle(checker, shape.build))
+}
+
+/// `obstacle` without the look at the system packages the image installs
+/// (the mixed-toolchain split removes some of them and judges the rest).
+fn stage_obstacle(
+    checker: &Checker<'_>,
+    stage: &Stage<'_>,
+    shape: &Shape<'_>,
+    shell: bool,
+    nonroot: bool,
+) -> Option<String> {
     let build = shape.build;
     if !shape.workdir_known {
         return Some("a WORKDIR uses a variable that cannot be resolved".to_owned());
@@ -302,7 +333,7 @@ fn obstacle(
             return why;
         }
     }
-    setup_obstacle(checker, build)
+    None
 }
 
 /// Programs whose effects stay in the builder without harm: the build
@@ -447,6 +478,11 @@ fn check(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
         return;
     };
     let Some(image) = stage.image() else { return };
+    // Two toolchains in one image (a front end built with Node.js beside a
+    // Go server) are split here or reported, before either split alone.
+    if mixed::check(checker, stage, out) {
+        return;
+    }
     match image.canonical_name().as_str() {
         "golang" => go::check(checker, stage, out),
         "node" => {

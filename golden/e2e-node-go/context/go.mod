@@ -1,0 +1,3 @@
+module example.com/shopfront
+
+go 1.19
