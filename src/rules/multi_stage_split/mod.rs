@@ -45,7 +45,8 @@ Splits a single-stage Dockerfile that builds its app into a builder stage
   `USER 1000:1000` (numeric, so that `runAsNonRoot` can check it).
 - **Static front ends** (a Node.js build whose output the container serves
   with `serve DIR`, `http-server DIR` or `vite preview`, directly, through
-  `npx` or a package.json script): the runtime is the static server image
+  `npx` or a package.json script, or with Debian's nginx installed by apt
+  and its default site, `/var/www/html` on port 80): the runtime is the static server image
   of the base-image table (role `static-server`: `nginx:stable-alpine`)
   with the served folder as its document root and an `nginx.conf` written
   by a `RUN` in the runtime stage (a `RUN` rather than a new file in the

@@ -1,7 +1,7 @@
 //! DS301 for static front ends: a Node.js image that builds a site (`npm run
 //! build`) and serves the output with a static file server (`serve`,
 //! `http-server`, `vite preview`, directly or through a package.json
-//! script) becomes a node builder and a runtime stage that is nginx with the
+//! script, or Debian's nginx installed into the node image) becomes a node builder and a runtime stage that is nginx with the
 //! build output and a configuration that keeps what a user sees: the port,
 //! the single-page fallback and the document root's content.
 //!
@@ -42,6 +42,9 @@ struct Served {
     clean_urls: bool,
     /// Responses are compressed (serve does it by default).
     gzip: bool,
+    /// A `404.html` of the site answers for missing files (serve,
+    /// http-server; not Debian's nginx site).
+    error_page: bool,
 }
 
 /// Handles a single Node.js stage whose container runs a static server:
@@ -109,7 +112,19 @@ fn plan(
     start_dir: &str,
     package: Option<&Value>,
 ) -> Result<(Vec<Edit>, String, String), String> {
-    let build = view.instruction;
+    // The runtime stage goes after the build, or, for nginx in the node
+    // image, after the last step that may fill its document root (a copy of
+    // the output after the build).
+    let build = match served.server {
+        "nginx" => stage
+            .instructions
+            .iter()
+            .rev()
+            .find(|i| matches!(i.keyword(), Keyword::Run | Keyword::Copy | Keyword::Add))
+            .copied()
+            .unwrap_or(view.instruction),
+        _ => view.instruction,
+    };
     let Some(workdir) = checker.model.workdir_before(build).map(str::to_owned) else {
         return Err("a WORKDIR uses a variable that cannot be resolved".to_owned());
     };
@@ -120,7 +135,8 @@ fn plan(
             served.server
         ));
     }
-    if let Some(written) = build_output(checker, package)?
+    if served.server != "nginx"
+        && let Some(written) = build_output(checker, package)?
         && join_path(&workdir, &written) != root
     {
         return Err(format!(
@@ -282,7 +298,7 @@ fn nginx_conf(served: &Served) -> Vec<String> {
     }
     lines.push(format!("        root {DOCUMENT_ROOT};"));
     lines.push("        index index.html;".to_owned());
-    if !served.spa {
+    if served.error_page && !served.spa {
         lines.push("        error_page 404 /404.html;".to_owned());
     }
     lines.push("        location / {".to_owned());
@@ -452,6 +468,7 @@ fn server_command(
         ("serve", args) => Some(serve(args, port_env)),
         ("http-server", args) => Some(http_server(args, port_env)),
         ("vite", ["preview", args @ ..]) => Some(vite_preview(checker, args)),
+        ("nginx", ["-g", "daemon off;"]) => Some(apt_nginx(checker, stage)),
         _ => None,
     }
 }
@@ -469,6 +486,7 @@ fn serve(
         spa: false,
         clean_urls: true,
         gzip: true,
+        error_page: true,
     };
     let mut dir = None;
     let mut i = 0;
@@ -589,6 +607,7 @@ fn http_server(
         spa: false,
         clean_urls: false,
         gzip: false,
+        error_page: true,
     })
 }
 
@@ -641,6 +660,60 @@ fn vite_preview(checker: &Checker<'_>, args: &[&str]) -> Result<Served, String> 
         spa: true,
         clean_urls: false,
         gzip: false,
+        error_page: false,
+    })
+}
+
+/// Debian's nginx, installed by apt into the node image and started with
+/// its own configuration: the default site serves `/var/www/html` on port
+/// 80, with no fallback. A configuration of the image's own (anything that
+/// writes or names `/etc/nginx`) is not repeated, so it is only reported.
+fn apt_nginx(checker: &Checker<'_>, stage: &Stage<'_>) -> Result<Served, String> {
+    use crate::semantic::Action;
+    let installed = checker.model.runs.iter().any(|run| {
+        run.commands.iter().any(|c| match &c.action {
+            Action::PackageInstall {
+                manager, packages, ..
+            } => {
+                manager.starts_with("apt")
+                    && packages.iter().any(|p| {
+                        matches!(
+                            p.as_str(),
+                            "nginx" | "nginx-light" | "nginx-core" | "nginx-full" | "nginx-extras"
+                        )
+                    })
+            }
+            _ => false,
+        })
+    });
+    if !installed {
+        return Err("nginx is started but not installed by apt in this image".to_owned());
+    }
+    for instruction in &stage.instructions {
+        let writes_config = match instruction.keyword() {
+            Keyword::Copy | Keyword::Add => instruction.words().last().is_some_and(|dest| {
+                let dir = checker.model.workdir_before(instruction).unwrap_or("/");
+                join_path(dir, instruction.text(*dest)).starts_with("/etc/nginx")
+            }),
+            Keyword::Run => instruction.args_text().contains("/etc/nginx"),
+            _ => false,
+        };
+        if writes_config {
+            return Err(
+                "the image configures nginx itself, which the runtime stage would not repeat"
+                    .to_owned(),
+            );
+        }
+    }
+    Ok(Served {
+        server: "nginx",
+        dir: "/var/www/html".to_owned(),
+        ports: vec![80],
+        spa: false,
+        clean_urls: false,
+        // Debian's nginx.conf has `gzip on`.
+        gzip: true,
+        error_page: false,
     })
 }
 
@@ -696,6 +769,7 @@ mod tests {
             spa: true,
             clean_urls: true,
             gzip: false,
+            error_page: true,
         };
         let conf = nginx_conf(&served).join("\n");
         assert!(conf.contains("listen 3000;"));
