@@ -105,6 +105,7 @@ standin gcr.io/distroless/cc-debian12:nonroot distroless-cc-nonroot.Dockerfile
 standin gcr.io/distroless/base-debian12:nonroot distroless-base-nonroot.Dockerfile
 standin maven:3.8-eclipse-temurin-17 maven-3.8-eclipse-temurin-17.Dockerfile
 standin eclipse-temurin:17-jre eclipse-temurin-17-jre.Dockerfile
+standin nginx:stable-alpine nginx-stable-alpine.Dockerfile
 
 # 4. dockslim verify on every app.
 cargo build --release --locked -q

@@ -418,7 +418,13 @@ pub fn image_size(images: &BaseImages, image: &ImageRef) -> Option<u32> {
     if image.is_scratch() {
         return Some(0);
     }
-    if let Some((entry, _)) = images.candidates(image).first() {
+    // A static server entry matches a Node.js image only to name the
+    // server of its build output; the swaps say what the image weighs.
+    if let Some((entry, _)) = images
+        .candidates(image)
+        .iter()
+        .find(|(e, _)| e.role != crate::images::Role::StaticServer)
+    {
         return Some(entry.size_mb[0]);
     }
     let name = image.canonical_name();

@@ -20,6 +20,9 @@ pub enum Role {
     Runtime,
     Builder,
     Any,
+    /// The runtime of a static front end's split (DS301): `match` is the
+    /// build's image, `to` the server that serves the build output.
+    StaticServer,
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
@@ -534,7 +537,13 @@ mod tests {
                 .unwrap_or_else(|| panic!("{from}"));
             assert_eq!(entry.replacement(&img, &values), to);
         }
-        assert!(table.candidates(&image("node:18-slim")).is_empty());
+        assert!(
+            table
+                .candidates(&image("node:18-slim"))
+                .iter()
+                .all(|(e, _)| e.role == Role::StaticServer),
+            "a slim image has no lighter swap"
+        );
         assert!(
             table.candidates(&image("quay.io/node:18")).is_empty(),
             "other registries are not touched"

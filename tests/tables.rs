@@ -32,6 +32,7 @@ fn official(image: &str, tag: &str) -> bool {
         ("php", [v, "cli" | "fpm" | "apache", "alpine"]) => version(v),
         ("eclipse-temurin", [v, "jre"]) => version(v),
         ("debian", [v, "slim"]) => version(v) || codename(v) || *v == "stable",
+        ("nginx", ["stable" | "mainline", "alpine"]) => true,
         (
             "gcr.io/distroless/static-debian12" | "gcr.io/distroless/cc-debian12",
             ["latest" | "nonroot"],

@@ -12,6 +12,7 @@ mod node;
 mod node_install;
 mod python;
 mod rust;
+mod static_site;
 
 pub(crate) use go::static_binary;
 pub(crate) use node::node_entry;
@@ -50,9 +51,9 @@ Splits a single-stage Dockerfile that builds its app into a builder stage
   `templates`, `assets`, `locales`, `i18n`, `config`) and the image's `node` user as
   `USER 1000:1000` (numeric, so that `runAsNonRoot` can check it).
 - **Node.js without a build step** on the full `node` image, kept there
-  because the dependency install may compile native addons (a lockfile
-  that records install scripts, or none that rules them out; DS401 swaps
-  the base where nothing compiles): the install stays in the full image,
+  because the dependency install may compile native addons (npm builds a
+  package's `binding.gyp` even without an install script, and no lockfile
+  records that; DS401 swaps the base only for an app without dependencies): the install stays in the full image,
   now the builder, which lists right after it the Debian packages that own
   the libraries the addons (`*.node`) link against; the runtime is the slim
   variant with those packages it lacks and the app folder (the final
@@ -62,6 +63,21 @@ Splits a single-stage Dockerfile that builds its app into a builder stage
   reported instead. When DS201 moves the install before the source copy,
   the split follows in the next round, so the listing comes after the moved
   install and a rebuild after a source change reuses it.
+- **Static front ends** (a Node.js build whose output the container serves
+  with `serve DIR`, `http-server DIR` or `vite preview`, directly, through
+  `npx` or a package.json script, or with Debian's nginx installed by apt
+  and its default site, `/var/www/html` on port 80): the runtime is the static server image
+  of the base-image table (role `static-server`: `nginx:stable-alpine`)
+  with the served folder as its document root and an `nginx.conf` written
+  by a `RUN` in the runtime stage (a `RUN` rather than a new file in the
+  repository: the whole change stays in the Dockerfile, and it builds with
+  the classic builder too). It keeps the port (`-l`, `-p`, `--port`,
+  `$PORT`, the server's default), serve's `-s` single-page fallback
+  (`try_files $uri $uri/ /index.html`) and its `.html`-less URLs, and the
+  document root's content (the image's own pages are removed); nginx runs
+  as its `nginx` user (`USER 101:101`, pid and temporary files in `/tmp`)
+  unless a port is below 1024. The global install of the server after the
+  build goes away.
 - **Python** (`pip install`): the builder installs into a virtualenv
   (`/opt/venv`); the runtime is the slim variant with the virtualenv, the app
   folder (the final `WORKDIR`) and the shared libraries of the `-dev`
@@ -162,7 +178,12 @@ a front-end build after the Go build, Node.js not from Debian's packages, a `-de
 not Debian-based, a `COPY` outside the
 app folder, a `RUN` that may write outside it, a Maven or Gradle build with
 modules or a jar name from a property, or an SDK tag that names an SDK
-release rather than a .NET version.
+release rather than a .NET version. A static front end is only reported
+when the folder served is not certain (no folder argument, a build script
+that writes elsewhere, a vite configuration that may move it), the server
+does more than serve files (`serve.json`, options nginx would not repeat,
+a start command that is not a static server, such as `next start`, is left
+to the Node.js split), or the image does more after the build.
 "#,
     check,
 };
@@ -507,7 +528,12 @@ fn runtime_image(checker: &Checker<'_>, image: &crate::syntax::ImageRef) -> Opti
         .images
         .candidates(image)
         .into_iter()
-        .find(|(e, _)| e.role != crate::images::Role::Builder && e.profile.is_none())
+        .find(|(e, _)| {
+            matches!(
+                e.role,
+                crate::images::Role::Runtime | crate::images::Role::Any
+            ) && e.profile.is_none()
+        })
         .map(|(e, values)| e.replacement(image, &values))
 }
 

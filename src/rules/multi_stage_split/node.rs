@@ -13,6 +13,10 @@ use crate::syntax::{Keyword, Stage};
 use serde_json::Value;
 
 pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnostic>) {
+    // A static site's server: nginx serves the build output instead.
+    if super::static_site::check(checker, stage, out) {
+        return;
+    }
     let what = "the image ships dev dependencies, sources and build tools with the built app";
     let Some((view, command)) = last_command(checker, js_build) else {
         return;

@@ -1,0 +1,38 @@
+FROM node:20-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY . .
+RUN npm run build
+
+FROM nginx:stable-alpine
+RUN rm -rf /usr/share/nginx/html/* \
+    && printf '%s\n' \
+        "worker_processes auto;" \
+        "pid /tmp/nginx.pid;" \
+        "events {" \
+        "    worker_connections 1024;" \
+        "}" \
+        "http {" \
+        "    include /etc/nginx/mime.types;" \
+        "    default_type application/octet-stream;" \
+        "    sendfile on;" \
+        "    client_body_temp_path /tmp/client_temp;" \
+        "    proxy_temp_path /tmp/proxy_temp;" \
+        "    fastcgi_temp_path /tmp/fastcgi_temp;" \
+        "    uwsgi_temp_path /tmp/uwsgi_temp;" \
+        "    scgi_temp_path /tmp/scgi_temp;" \
+        "    server {" \
+        "        listen 4173;" \
+        "        root /usr/share/nginx/html;" \
+        "        index index.html;" \
+        "        location / {" \
+        "            try_files \$uri \$uri/ /index.html;" \
+        "        }" \
+        "    }" \
+        "}" \
+        > /etc/nginx/nginx.conf
+COPY --from=build /app/dist /usr/share/nginx/html
+USER 101:101
+EXPOSE 4173
+CMD ["nginx", "-g", "daemon off;"]
