@@ -622,6 +622,24 @@ fn check(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
                 _ => {
                     let mut edits = vec![Edit::replace(image.range, replacement)];
                     edits.extend(start.as_ref().map(InterpreterStart::edit));
+                    // Distroless starts in /home/nonroot: a stage without a
+                    // WORKDIR ran in /, and says so now.
+                    if start.is_some()
+                        && !stage
+                            .instructions
+                            .iter()
+                            .any(|i| i.keyword() == Keyword::Workdir)
+                    {
+                        let source = checker.document.source();
+                        let end = from.range.end;
+                        let newline = checker.document.newline();
+                        let lead = if source[..end].ends_with('\n') {
+                            ""
+                        } else {
+                            newline
+                        };
+                        edits.push(Edit::insert(end, format!("{lead}WORKDIR /{newline}")));
+                    }
                     Fix::new(edits, applicability)
                 }
             }

@@ -372,7 +372,8 @@ fn distroless_split(
     if !sets_node_env {
         body.push("ENV NODE_ENV=production".to_owned());
     }
-    if workdir != "/" && !shape.before.iter().any(|i| i.keyword() == Keyword::Workdir) {
+    // Said even when it is `/`: distroless starts in /home/nonroot.
+    if !shape.before.iter().any(|i| i.keyword() == Keyword::Workdir) {
         body.push(format!("WORKDIR {workdir}"));
     }
     // package.json says how node loads the files (`"type": "module"`).
