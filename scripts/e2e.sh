@@ -94,6 +94,9 @@ standin() { # tag file
 }
 standin debian:bookworm-slim debian-bookworm-slim.Dockerfile
 standin debian:bookworm debian-bookworm.Dockerfile
+# Debian 12 by number: the builders of the distroless Python splits.
+standin debian:12-slim debian-bookworm-slim.Dockerfile
+standin debian:12 debian-bookworm.Dockerfile
 standin node:18-slim node-18-slim.Dockerfile
 standin node:18 node-18.Dockerfile
 standin python:3.11-slim python-3.11-slim.Dockerfile
@@ -103,6 +106,8 @@ standin gcr.io/distroless/static-debian12:nonroot distroless-static-nonroot.Dock
 standin rust:1.63 rust-1.63.Dockerfile
 standin gcr.io/distroless/cc-debian12:nonroot distroless-cc-nonroot.Dockerfile
 standin gcr.io/distroless/base-debian12:nonroot distroless-base-nonroot.Dockerfile
+standin gcr.io/distroless/nodejs18-debian12:nonroot distroless-nodejs18-nonroot.Dockerfile
+standin gcr.io/distroless/python3-debian12:nonroot distroless-python3-nonroot.Dockerfile
 standin maven:3.8-eclipse-temurin-17 maven-3.8-eclipse-temurin-17.Dockerfile
 standin eclipse-temurin:17-jre eclipse-temurin-17-jre.Dockerfile
 standin nginx:stable-alpine nginx-stable-alpine.Dockerfile

@@ -59,6 +59,22 @@ struct RawEntry {
     reason: String,
     differs: String,
     size_mb: [u32; 2],
+    #[serde(default)]
+    only: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    entrypoint: Option<Entrypoint>,
+}
+
+/// The interpreter a replacement image starts by itself (its ENTRYPOINT),
+/// as distroless's Node.js and Python images do: a start command that
+/// names one of `runs` is rewritten to the interpreter's arguments.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Entrypoint {
+    /// The image's ENTRYPOINT (`/nodejs/bin/node`).
+    pub path: String,
+    /// The program names the start command may use for it (`node`).
+    pub runs: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -321,11 +337,27 @@ pub struct Entry {
     pub reason: String,
     pub differs: String,
     pub size_mb: [u32; 2],
+    /// Values a placeholder is limited to (`version: [18, 20, 22]`: the
+    /// majors a replacement image exists for).
+    pub only: BTreeMap<String, Vec<String>>,
+    /// The interpreter the replacement starts by itself, if it does: such
+    /// an image has no shell, and the `prefer-slim` profile skips it.
+    pub entrypoint: Option<Entrypoint>,
     /// Where the entry is, for messages: `file:line`.
     pub origin: String,
 }
 
 impl Entry {
+    /// The placeholder values when this entry matches `tag`, its `only`
+    /// limits included.
+    pub fn match_tag(&self, tag: &str) -> Option<BTreeMap<String, String>> {
+        let values = self.from.match_tag(tag)?;
+        self.only
+            .iter()
+            .all(|(name, allowed)| values.get(name).is_some_and(|v| allowed.contains(v)))
+            .then_some(values)
+    }
+
     /// The replacement for a reference this entry matches, keeping the
     /// registry prefix the user wrote when the image stays the same.
     pub fn replacement(&self, image: &ImageRef, values: &BTreeMap<String, String>) -> String {
@@ -338,10 +370,16 @@ impl Entry {
             };
             return format!("{name}:{tag}");
         }
+        // A placeholder may also be in the image's name
+        // (`gcr.io/distroless/nodejs{version}-debian12`).
+        let mut to_image = self.to_image.clone();
+        for (name, value) in values {
+            to_image = to_image.replace(&format!("{{{name}}}"), value);
+        }
         if tag == "latest" {
-            self.to_image.clone()
+            to_image
         } else {
-            format!("{}:{tag}", self.to_image)
+            format!("{to_image}:{tag}")
         }
     }
 
@@ -374,6 +412,15 @@ impl BaseImages {
                     format!("`{{{unknown}}}` is not captured by `{}`", row.pattern.value),
                 ));
             }
+            if let Some(name) = row.only.keys().find(|n| !known.contains(&n.as_str())) {
+                return Err(at(
+                    &row.pattern,
+                    format!(
+                        "`only` names `{{{name}}}`, which `{}` does not capture",
+                        row.pattern.value
+                    ),
+                ));
+            }
             if row.profile.as_deref().is_some_and(|p| p != "alpine") {
                 return Err(at(
                     &row.pattern,
@@ -399,6 +446,8 @@ impl BaseImages {
                 reason: row.reason,
                 differs: row.differs,
                 size_mb: row.size_mb,
+                only: row.only,
+                entrypoint: row.entrypoint,
             });
         }
         Ok(Self { entries })
@@ -436,7 +485,7 @@ impl BaseImages {
             .entries
             .iter()
             .filter(|e| e.from.name == name)
-            .filter_map(|e| e.from.match_tag(&tag).map(|values| (e, values)))
+            .filter_map(|e| e.match_tag(&tag).map(|values| (e, values)))
             .collect();
         // A literal tag is an exact match and beats a pattern.
         found.sort_by_key(|(e, _)| e.from.placeholders().count() > 0);
@@ -471,12 +520,17 @@ impl BaseImages {
                     .take(256)
                     .collect();
             }
+            // Only the samples the entry itself takes (its `only` limits).
+            tags.retain(|t| later.match_tag(t).is_some());
+            if tags.is_empty() {
+                continue;
+            }
             for earlier in &self.entries[..j] {
                 let same_scope = earlier.from.name == later.from.name
                     && earlier.profile == later.profile
                     && (earlier.role == later.role || earlier.role == Role::Any)
                     && earlier.when.iter().all(|c| later.when.contains(c));
-                if same_scope && tags.iter().all(|t| earlier.from.match_tag(t).is_some()) {
+                if same_scope && tags.iter().all(|t| earlier.match_tag(t).is_some()) {
                     problems.push((later.origin.clone(), earlier.origin.clone()));
                 }
             }
@@ -533,9 +587,40 @@ mod tests {
             let (entry, values) = table
                 .candidates(&img)
                 .into_iter()
-                .next()
+                .find(|(e, _)| e.entrypoint.is_none())
                 .unwrap_or_else(|| panic!("{from}"));
             assert_eq!(entry.replacement(&img, &values), to);
+        }
+        // Distroless interpreters: the version goes into the image's name,
+        // and only the versions the images exist for match.
+        let distroless = |from: &str| {
+            let img = image(from);
+            table
+                .candidates(&img)
+                .into_iter()
+                .find(|(e, _)| e.entrypoint.is_some())
+                .map(|(e, values)| e.replacement(&img, &values))
+        };
+        assert_eq!(
+            distroless("node:18").as_deref(),
+            Some("gcr.io/distroless/nodejs18-debian12:nonroot")
+        );
+        assert_eq!(
+            distroless("node:22-bookworm").as_deref(),
+            Some("gcr.io/distroless/nodejs22-debian12:nonroot")
+        );
+        assert_eq!(
+            distroless("python:3.11").as_deref(),
+            Some("gcr.io/distroless/python3-debian12:nonroot")
+        );
+        for other in [
+            "node:16",
+            "node:18.19",
+            "node:21",
+            "python:3.12",
+            "python:3.11.9",
+        ] {
+            assert_eq!(distroless(other), None, "{other}");
         }
         assert!(
             table

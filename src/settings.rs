@@ -15,7 +15,8 @@ pub struct Settings {
     pub max_rounds: usize,
     /// The base-image table: the user's entries, then the built-in ones.
     pub images: Arc<BaseImages>,
-    /// Profiles in use: `alpine` (base images), `cache-mounts` (DS114).
+    /// Profiles in use: `alpine` (base images), `cache-mounts` (DS114),
+    /// `prefer-slim` (no distroless Node.js or Python runtimes).
     pub profiles: Vec<String>,
 }
 
@@ -32,7 +33,12 @@ impl Default for Settings {
 }
 
 /// The base-image profiles there are (`--profile`, `profiles:`).
-pub const PROFILES: &[&str] = &["alpine", "cache-mounts"];
+/// `prefer-slim` keeps Node.js and Python runtimes on the slim images (a
+/// shell in production) where distroless ones would do.
+pub const PROFILES: &[&str] = &["alpine", "cache-mounts", "prefer-slim"];
+
+/// The profile that keeps slim runtimes (see [`PROFILES`]).
+pub const PREFER_SLIM: &str = "prefer-slim";
 
 /// The enabled rules, by code.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -108,5 +114,12 @@ fn resolve(selector: &str) -> Result<Vec<&'static str>, UnknownSelector> {
         Err(UnknownSelector(selector.to_owned()))
     } else {
         Ok(matched)
+    }
+}
+
+impl Settings {
+    /// Whether runtimes stay on images with a shell (`--profile prefer-slim`).
+    pub fn prefers_slim(&self) -> bool {
+        self.profiles.iter().any(|p| p == PREFER_SLIM)
     }
 }

@@ -619,7 +619,7 @@ fn configuration_errors_are_located() {
         (
             "profiles: [windows]\n",
             ":1:12:",
-            "unknown profile `windows` (known: alpine, cache-mounts)",
+            "unknown profile `windows` (known: alpine, cache-mounts, prefer-slim)",
         ),
         ("unsafe-fixes: \"yes\"\n", ":1:15:", "invalid boolean"),
         ("no-builtin: on\n", ":1:13:", "invalid boolean"),

@@ -37,6 +37,13 @@ fn official(image: &str, tag: &str) -> bool {
             "gcr.io/distroless/static-debian12" | "gcr.io/distroless/cc-debian12",
             ["latest" | "nonroot"],
         ) => true,
+        (
+            "gcr.io/distroless/nodejs18-debian12"
+            | "gcr.io/distroless/nodejs20-debian12"
+            | "gcr.io/distroless/nodejs22-debian12"
+            | "gcr.io/distroless/python3-debian12",
+            ["latest" | "nonroot"],
+        ) => true,
         ("mcr.microsoft.com/dotnet/aspnet" | "mcr.microsoft.com/dotnet/runtime", [v]) => version(v),
         (
             "mcr.microsoft.com/dotnet/aspnet" | "mcr.microsoft.com/dotnet/runtime",

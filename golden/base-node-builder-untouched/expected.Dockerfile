@@ -3,7 +3,7 @@ WORKDIR /src
 COPY . .
 RUN npm ci && npm run build
 
-FROM node:18-slim
+FROM gcr.io/distroless/nodejs18-debian12:nonroot
 WORKDIR /app
 COPY --from=build /src/dist ./dist
-CMD ["node", "dist/index.js"]
+CMD ["dist/index.js"]

@@ -1,4 +1,4 @@
-FROM --platform=linux/amd64 node:18-slim AS app
+FROM --platform=linux/amd64 gcr.io/distroless/nodejs18-debian12:nonroot AS app
 COPY . /app
 WORKDIR /app
-CMD ["node", "server.js"]
+CMD ["server.js"]

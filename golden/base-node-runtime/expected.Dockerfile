@@ -1,4 +1,4 @@
-FROM node:18-slim
+FROM gcr.io/distroless/nodejs18-debian12:nonroot
 COPY . /app
 WORKDIR /app
-CMD ["node", "server.js"]
+CMD ["server.js"]

@@ -1,4 +1,4 @@
-FROM python:3.11-slim
+FROM gcr.io/distroless/python3-debian12:nonroot
 WORKDIR /app
 COPY . .
-CMD ["python", "app.py"]
+CMD ["app.py"]

@@ -3,12 +3,11 @@ WORKDIR /app
 COPY . .
 RUN npm ci && npm run build
 
-FROM node:20-slim
+FROM gcr.io/distroless/nodejs20-debian12:nonroot
 WORKDIR /app
 ENV NODE_ENV=production
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev && npm cache clean --force
+COPY package.json ./
 COPY --from=build /app/dist ./dist
-USER 1000:1000
+USER 65532:65532
 EXPOSE 3000
-CMD ["node", "dist/index.js"]
+CMD ["dist/index.js"]

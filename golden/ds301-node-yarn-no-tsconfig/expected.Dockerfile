@@ -4,11 +4,10 @@ COPY . .
 RUN yarn install --frozen-lockfile
 RUN yarn build
 
-FROM node:20-slim
+FROM gcr.io/distroless/nodejs20-debian12:nonroot
 WORKDIR /app
 ENV NODE_ENV=production
-COPY package.json yarn.lock ./
-RUN yarn install --production --frozen-lockfile && yarn cache clean
+COPY package.json ./
 COPY --from=build /app/build ./build
-USER 1000:1000
-CMD ["node", "build/server.js"]
+USER 65532:65532
+CMD ["build/server.js"]

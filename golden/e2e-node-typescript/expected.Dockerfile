@@ -5,12 +5,11 @@ RUN npm ci
 COPY . .
 RUN npm run build
 
-FROM node:18-slim
+FROM gcr.io/distroless/nodejs18-debian12:nonroot
 WORKDIR /app
 ENV NODE_ENV=production
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev && npm cache clean --force
+COPY package.json ./
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/views ./views
-USER 1000:1000
-CMD ["node", "dist/index.js"]
+USER 65532:65532
+CMD ["dist/index.js"]

@@ -157,7 +157,8 @@ pub struct RuleArgs {
 
     /// Enable a profile: `alpine` allows alpine base-image targets (musl);
     /// `cache-mounts` keeps package caches in BuildKit cache mounts (DS114)
-    /// instead of deleting them.
+    /// instead of deleting them; `prefer-slim` keeps Node.js and Python
+    /// runtimes on the slim images (with a shell) instead of distroless.
     #[arg(long, value_name = "NAME", value_parser = clap::builder::PossibleValuesParser::new(crate::settings::PROFILES))]
     pub profile: Vec<String>,
 }

@@ -3,6 +3,7 @@
 //! nothing the lighter image lacks.
 
 use super::run;
+use super::shared::interpreter_start::{self, InterpreterStart};
 use super::{Checker, Rule, packages};
 use crate::fix::{Applicability, Diagnostic, Edit, Fix};
 use crate::images::{Condition, Entry, Role, Safety};
@@ -27,6 +28,16 @@ lack (curl, git …) unless it installs it, no shell for distroless. Alpine
 targets only with `--profile alpine`, and only for stages that install no
 system packages. `scratch`, stage references and registries the table does
 not name are never touched.
+
+A final `node:{18,20,22}` or `python:3.11` stage that needs no shell (no
+RUN, exec-form `CMD` that runs the interpreter, or for Node.js `npm start`
+whose script is plain `node FILE`; no `ENTRYPOINT`, no `HEALTHCHECK`, no
+user by name) becomes distroless (`gcr.io/distroless/nodejs20-debian12:nonroot`,
+`gcr.io/distroless/python3-debian12:nonroot`), whose ENTRYPOINT starts the
+interpreter: `CMD ["node", "server.js"]` becomes `CMD ["server.js"]`.
+Otherwise the slim image, and the message says why not distroless;
+`--profile prefer-slim` (or `profiles: [prefer-slim]`) keeps slim for teams
+that want a shell in production.
 
 ## Why
 The base image alone changes the image size up to tenfold (`node:18` is about
@@ -201,7 +212,7 @@ fn stage_facts(checker: &Checker<'_>, index: usize, stage: &Stage<'_>) -> StageF
 /// `pip install` of something that builds from source (a local path, a VCS
 /// URL, `--no-binary`), directly or through a requirements file of the
 /// context: it may need a compiler.
-fn pip_builds_from_source(checker: &Checker<'_>, args: &[String]) -> Option<String> {
+pub(crate) fn pip_builds_from_source(checker: &Checker<'_>, args: &[String]) -> Option<String> {
     let pip = args.first()?.rsplit('/').next()?;
     let is_pip = pip.starts_with("pip")
         || (pip.starts_with("python")
@@ -503,13 +514,64 @@ fn check(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
             .collect();
         // An enabled profile is a request: its entries go first.
         candidates.sort_by_key(|(e, _)| e.profile.is_none());
+        // `prefer-slim`: no image without a shell for the interpreter.
+        let mut skipped: Option<String> = None;
+        if checker.settings.prefers_slim()
+            && let Some((e, v)) = candidates.iter().find(|(e, _)| e.entrypoint.is_some())
+        {
+            skipped = Some(format!(
+                "not `{}`: the prefer-slim profile keeps a shell",
+                e.replacement(&image, v)
+            ));
+            candidates.retain(|(e, _)| e.entrypoint.is_none());
+        }
         if candidates.is_empty() {
             continue;
         }
+        if skipped.is_none() && !candidates.iter().any(|(e, _)| e.entrypoint.is_some()) {
+            skipped =
+                interpreter_start::why_no_interpreter_image(table, checker.settings, &image, role);
+        }
         let facts = stage_facts(checker, index, stage);
-        let chosen = candidates.iter().find(|(e, _)| unmet(e, &facts).is_none());
-        let Some((entry, values)) = chosen else {
-            let (entry, values) = &candidates[0];
+        // An image that starts the interpreter itself also needs a start
+        // command it can take, rewritten for its ENTRYPOINT.
+        let fits = |e: &Entry| -> Result<Option<InterpreterStart<'_>>, String> {
+            if let Some(why) = unmet(e, &facts) {
+                return Err(why);
+            }
+            let Some(entrypoint) = &e.entrypoint else {
+                return Ok(None);
+            };
+            if !matches!(via, Via::Literal) {
+                return Err("the base image comes from a build argument".to_owned());
+            }
+            if let Some(why) = interpreter_start::user_obstacle(stage) {
+                return Err(why);
+            }
+            interpreter_start::interpreter_start(checker, stage, entrypoint).map(Some)
+        };
+        let mut chosen = None;
+        for (entry, values) in &candidates {
+            match fits(entry) {
+                Ok(start) => {
+                    chosen = Some((*entry, values, start));
+                    break;
+                }
+                Err(why) if entry.entrypoint.is_some() && skipped.is_none() => {
+                    skipped = Some(format!(
+                        "not `{}`: {why}",
+                        entry.replacement(&image, values)
+                    ));
+                }
+                Err(_) => {}
+            }
+        }
+        let Some((entry, values, start)) = chosen else {
+            // The first entry that is not distroless says why it was kept.
+            let (entry, values) = candidates
+                .iter()
+                .find(|(e, _)| e.entrypoint.is_none())
+                .unwrap_or(&candidates[0]);
             let why = unmet(entry, &facts).unwrap_or_default();
             out.push(
                 Diagnostic::new(
@@ -527,17 +589,20 @@ fn check(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let replacement = entry.replacement(&image, values);
-        let mut diagnostic = Diagnostic::new(
-            &RULE,
-            written.range,
-            format!(
-                "`{}` can be `{replacement}`, about {} MB smaller compressed: {}; what could differ: {}",
-                image.text,
-                entry.saving_mb(),
-                entry.reason,
-                entry.differs
-            ),
+        let mut message = format!(
+            "`{}` can be `{replacement}`, about {} MB smaller compressed: {}; what could differ: {}",
+            image.text,
+            entry.saving_mb(),
+            entry.reason,
+            entry.differs
         );
+        if let Some(start) = &start {
+            message.push_str(&format!("; CMD becomes `{}`", start.json()));
+        }
+        if let Some(why) = &skipped {
+            message.push_str(&format!(" ({why})"));
+        }
+        let mut diagnostic = Diagnostic::new(&RULE, written.range, message);
         diagnostic.saving_mb = Some(entry.saving_mb());
         let applicability = match entry.safety {
             Safety::Safe => Applicability::Safe,
@@ -567,7 +632,29 @@ fn check(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
                         Fix::display_only()
                     }
                 },
-                _ => Fix::new(vec![Edit::replace(image.range, replacement)], applicability),
+                _ => {
+                    let mut edits = vec![Edit::replace(image.range, replacement)];
+                    edits.extend(start.as_ref().map(InterpreterStart::edit));
+                    // Distroless starts in /home/nonroot: a stage without a
+                    // WORKDIR ran in /, and says so now.
+                    if start.is_some()
+                        && !stage
+                            .instructions
+                            .iter()
+                            .any(|i| i.keyword() == Keyword::Workdir)
+                    {
+                        let source = checker.document.source();
+                        let end = from.range.end;
+                        let newline = checker.document.newline();
+                        let lead = if source[..end].ends_with('\n') {
+                            ""
+                        } else {
+                            newline
+                        };
+                        edits.push(Edit::insert(end, format!("{lead}WORKDIR /{newline}")));
+                    }
+                    Fix::new(edits, applicability)
+                }
             }
         };
         out.push(diagnostic.with_fix(fix));

@@ -50,6 +50,15 @@ Splits a single-stage Dockerfile that builds its app into a builder stage
   run time that the builder received (`public`, `views`, `static`,
   `templates`, `assets`, `locales`, `i18n`, `config`) and the image's `node` user as
   `USER 1000:1000` (numeric, so that `runAsNonRoot` can check it).
+  For Node.js 18, 20 and 22 the runtime is
+  `gcr.io/distroless/nodejs{18,20,22}-debian12:nonroot` instead when it
+  needs no shell: an exec-form `CMD` that runs `node FILE` (or a start
+  script that does), no `ENTRYPOINT`, no `HEALTHCHECK`, no user by name.
+  The production dependencies are then installed in a `deps` stage of the
+  builder's image (the runtime stage has no RUN), the CMD is rewritten for
+  the image's ENTRYPOINT (`CMD ["dist/index.js"]`) and the user is
+  `USER 65532:65532`. Otherwise the slim image, and the finding says why
+  not distroless; `--profile prefer-slim` keeps slim.
 - **Node.js without a build step** on the full `node` image, kept there
   because the dependency install may compile native addons (npm builds a
   package's `binding.gyp` even without an install script, and no lockfile
@@ -88,6 +97,15 @@ Splits a single-stage Dockerfile that builds its app into a builder stage
   last step lists the Debian packages that own the libraries the compiled
   modules link against (`ldd`, `dpkg-query -S`), and the runtime stage
   installs the ones it lacks.
+  For Python 3.11 (Debian 12's) with no system package and no package
+  built from source, the runtime is `gcr.io/distroless/python3-debian12:nonroot`:
+  its interpreter is Debian's `/usr/bin/python3.11`, so the builder becomes
+  `debian:12-slim` with Debian's `python3-venv` and makes the virtualenv
+  with that interpreter (one made by the official image's
+  `/usr/local/bin/python3` would not run there), and the runtime starts
+  `ENTRYPOINT ["/opt/venv/bin/python3"]` with the script as `CMD`. A
+  package without a wheel fails that build (no compiler). Otherwise slim,
+  saying why; `--profile prefer-slim` keeps slim.
 - **Rust** (`cargo build --release`, the binary named by `Cargo.toml`): the
   runtime is `gcr.io/distroless/cc-debian12:nonroot` (glibc, no shell), or
   `debian:bookworm-slim` when the container needs a shell, with the binary at
@@ -450,6 +468,21 @@ fn split_edits(
     shape: &Shape<'_>,
     runtime: &str,
     body: &[String],
+    extra: Vec<Edit>,
+) -> (Vec<Edit>, String) {
+    split_edits_with_stage(checker, stage, shape, &[], runtime, body, extra)
+}
+
+/// [`split_edits`] with one more stage between the builder and the
+/// runtime: `middle` holds its lines, `FROM` first (a stage that installs
+/// what a runtime without a shell cannot install itself).
+fn split_edits_with_stage(
+    checker: &Checker<'_>,
+    stage: &Stage<'_>,
+    shape: &Shape<'_>,
+    middle: &[String],
+    runtime: &str,
+    body: &[String],
     mut extra: Vec<Edit>,
 ) -> (Vec<Edit>, String) {
     let document = checker.document;
@@ -463,7 +496,15 @@ fn split_edits(
     }
     edits.append(&mut extra);
     let alias = stage.name().unwrap_or("build").to_owned();
-    let mut text = format!("{newline}FROM {runtime}{newline}");
+    let mut text = String::new();
+    if !middle.is_empty() {
+        text.push_str(newline);
+        for line in middle {
+            text.push_str(&line.replace("{alias}", &alias));
+            text.push_str(newline);
+        }
+    }
+    text.push_str(&format!("{newline}FROM {runtime}{newline}"));
     // A USER goes after the body: the runtime stage's own steps (an
     // install, copies) run as root as the builder's did, the container as
     // the user.
@@ -521,7 +562,9 @@ fn check(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 /// The runtime image the base-image table gives for a builder image: its
-/// first entry that is not for builders only and needs no profile.
+/// first entry that is not for builders only and needs no profile. Images
+/// that start an interpreter themselves (distroless Node.js and Python) are
+/// the splits' own choice (`interpreter_start::interpreter_image`).
 fn runtime_image(checker: &Checker<'_>, image: &crate::syntax::ImageRef) -> Option<String> {
     checker
         .settings
@@ -533,6 +576,7 @@ fn runtime_image(checker: &Checker<'_>, image: &crate::syntax::ImageRef) -> Opti
                 e.role,
                 crate::images::Role::Runtime | crate::images::Role::Any
             ) && e.profile.is_none()
+                && e.entrypoint.is_none()
         })
         .map(|(e, values)| e.replacement(image, &values))
 }

@@ -4,11 +4,16 @@
 //! the image's `node` user.
 
 use super::{
-    RULE, join_path, js_build, last_command, obstacle, report, runtime_folders, runtime_image,
-    runtime_paths, runtime_user, shape, split_edits, start_command,
+    RULE, Shape, join_path, js_build, last_command, obstacle, report, runtime_folders,
+    runtime_image, runtime_paths, runtime_user, shape, split_edits, split_edits_with_stage,
+    start_command,
 };
 use crate::fix::{Applicability, Diagnostic, Fix};
+use crate::images::Role;
 use crate::rules::Checker;
+use crate::rules::shared::interpreter_start::{
+    interpreter_image, interpreter_start, user_obstacle, why_no_interpreter_image,
+};
 use crate::syntax::{Keyword, Stage};
 use serde_json::Value;
 
@@ -156,6 +161,24 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
         Some(image) => runtime_image(checker, &image).unwrap_or_else(|| image.text.clone()),
         None => return,
     };
+    // Distroless when the runtime stage needs no shell; otherwise the slim
+    // image, and the finding says why not distroless.
+    let not_distroless = match distroless_split(
+        checker,
+        stage,
+        &shape,
+        build.source_range(command.range),
+        (manifests, &install),
+        &out_dir,
+        &entry,
+    ) {
+        Ok(Some(diagnostic)) => {
+            out.push(diagnostic);
+            return;
+        }
+        Ok(None) => None,
+        Err(why) => Some(why),
+    };
     let workdir = shape.workdir.clone();
     let mut body = Vec::new();
     let sets_node_env = shape
@@ -197,11 +220,12 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
         body.push(format!("USER {}", user.user));
     }
     let (edits, _) = split_edits(checker, stage, &shape, &runtime, &body, Vec::new());
+    let why_not = not_distroless.map_or(String::new(), |why| format!(" ({why})"));
     out.push(
         Diagnostic::new(
             &RULE,
             build.source_range(command.range),
-            format!("{what}: build in a stage, run `{entry}` on {runtime} with production dependencies as the `node` user (1000)"),
+            format!("{what}: build in a stage, run `{entry}` on {runtime} with production dependencies as the `node` user (1000){why_not}"),
         )
         .with_fix(Fix::new(edits, Applicability::Unsafe)),
     );
@@ -265,4 +289,149 @@ fn node_file(args: &[&str], package: Option<&Value>) -> Result<String, String> {
         }
     }
     Err("node starts without a file".to_owned())
+}
+
+/// The split onto distroless Node.js (`gcr.io/distroless/nodejs{18,20,22}-debian12:nonroot`,
+/// which has no shell and no npm): production dependencies are installed
+/// in a stage of their own from the builder's image, and the runtime
+/// stage only copies (`node_modules`, the build output, runtime folders)
+/// and starts the script with the image's `node` (`CMD ["dist/index.js"]`).
+/// `Ok(None)` when the table has no such image for the base (Node.js 16,
+/// or the `prefer-slim` profile); `Err` says why not when it has one.
+/// `install` is the manifests to copy and the production install, as the
+/// slim runtime stage would have them.
+fn distroless_split(
+    checker: &Checker<'_>,
+    stage: &Stage<'_>,
+    shape: &Shape<'_>,
+    range: crate::syntax::TextRange,
+    (manifests, install): (&str, &str),
+    out_dir: &str,
+    entry: &str,
+) -> Result<Option<Diagnostic>, String> {
+    let what = "the image ships dev dependencies, sources and build tools with the built app";
+    let Some(image) = stage.image() else {
+        return Ok(None);
+    };
+    let table = &checker.settings.images;
+    let Some((table_entry, runtime)) =
+        interpreter_image(table, checker.settings, &image, Role::Runtime)
+    else {
+        return match why_no_interpreter_image(table, checker.settings, &image, Role::Runtime) {
+            Some(why) => Err(why),
+            None => Ok(None),
+        };
+    };
+    let Some(entrypoint) = &table_entry.entrypoint else {
+        return Ok(None);
+    };
+    let not = |why: String| format!("not `{runtime}`: {why}");
+    if let Some(why) = user_obstacle(stage) {
+        return Err(not(why));
+    }
+    let start = interpreter_start(checker, stage, entrypoint).map_err(not)?;
+    // The CMD is edited where it is, which must be the runtime stage.
+    if start.cmd.range.start < shape.build.range.start {
+        return Err(not("the CMD comes before the build".to_owned()));
+    }
+    let workdir = shape.workdir.clone();
+    let alias = stage.name().unwrap_or("build");
+    let deps = if alias == "deps" { "prod-deps" } else { "deps" };
+    // A package without dependencies gets no node_modules to copy.
+    let has_dependencies = checker
+        .context
+        .text("package.json")
+        .and_then(|t| serde_json::from_str::<Value>(t).ok())
+        .is_some_and(|p| p["dependencies"].as_object().is_some_and(|d| !d.is_empty()));
+    let source = checker.document.source();
+    let line = |i: &crate::syntax::Instruction| {
+        i.range
+            .slice(source)
+            .trim_end_matches(['\n', '\r'])
+            .to_owned()
+    };
+    let mut middle = Vec::new();
+    if has_dependencies {
+        // The builder's image has npm (and compilers for native modules);
+        // ARG and ENV lines may configure npm, so they come along.
+        middle.push(format!("FROM {} AS {deps}", image.text));
+        for instruction in shape
+            .before
+            .iter()
+            .filter(|i| matches!(i.keyword(), Keyword::Arg | Keyword::Env))
+        {
+            middle.push(line(instruction));
+        }
+        if workdir != "/" {
+            middle.push(format!("WORKDIR {workdir}"));
+        }
+        middle.push(format!("COPY {manifests} ./"));
+        middle.push(format!("RUN {install}"));
+    }
+    let mut body = Vec::new();
+    let sets_node_env = shape
+        .before
+        .iter()
+        .any(|i| i.keyword() == Keyword::Env && i.args_text().contains("NODE_ENV"));
+    if !sets_node_env {
+        body.push("ENV NODE_ENV=production".to_owned());
+    }
+    // Said even when it is `/`: distroless starts in /home/nonroot.
+    if !shape.before.iter().any(|i| i.keyword() == Keyword::Workdir) {
+        body.push(format!("WORKDIR {workdir}"));
+    }
+    // package.json says how node loads the files (`"type": "module"`).
+    body.push("COPY package.json ./".to_owned());
+    if has_dependencies {
+        body.push(format!(
+            "COPY --from={deps} {} ./node_modules",
+            join_path(&workdir, "node_modules")
+        ));
+    }
+    body.push(format!(
+        "COPY --from={{alias}} {} ./{out_dir}",
+        join_path(&workdir, out_dir)
+    ));
+    for dir in runtime_folders(checker, stage, shape.build.range.start, out_dir) {
+        body.push(format!(
+            "COPY --from={{alias}} {} ./{dir}",
+            join_path(&workdir, &dir)
+        ));
+    }
+    for path in runtime_paths(checker, stage, &workdir) {
+        if !path.starts_with(&join_path(&workdir, out_dir)) {
+            body.push(format!("COPY --from={{alias}} {path} {path}"));
+        }
+    }
+    let user = runtime_user(&runtime);
+    let has_user = stage
+        .instructions
+        .iter()
+        .any(|i| i.keyword() == Keyword::User);
+    if !has_user && let Some(user) = user {
+        body.push(format!("USER {}", user.user));
+    }
+    let (edits, _) = split_edits_with_stage(
+        checker,
+        stage,
+        shape,
+        &middle,
+        &runtime,
+        &body,
+        vec![start.edit()],
+    );
+    let user = user.map_or(String::new(), |u| {
+        format!(" as the `{}` user ({})", u.name, u.user)
+    });
+    Ok(Some(
+        Diagnostic::new(
+            &RULE,
+            range,
+            format!(
+                "{what}: build in a stage, install production dependencies in another, run `{entry}` on {runtime} (no shell) with `CMD {}`{user}",
+                start.json()
+            ),
+        )
+        .with_fix(Fix::new(edits, Applicability::Unsafe)),
+    ))
 }

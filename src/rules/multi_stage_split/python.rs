@@ -4,6 +4,10 @@
 
 use super::libraries;
 use super::*;
+use crate::images::Role;
+use crate::rules::shared::interpreter_start::{
+    InterpreterStart, interpreter_image, interpreter_start, user_obstacle, why_no_interpreter_image,
+};
 pub(super) fn runtime_packages() -> &'static crate::transforms::RuntimePackages {
     crate::transforms::RuntimePackages::builtin()
 }
@@ -25,6 +29,10 @@ pub(super) fn check_python(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut V
     let mut unknown_dev = None;
     // Folders a RUN creates: the runtime stage only has those in the app folder.
     let mut made = Vec::new();
+    // A pip install that builds from source (a local package, a VCS URL):
+    // it needs the compilers of the official image, which the Debian
+    // builder of a distroless split does not have.
+    let mut from_source: Option<String> = None;
     let table = runtime_packages();
     for view in checker.runs.iter() {
         let RunForm::Shell(script) = &view.form else {
@@ -60,6 +68,12 @@ pub(super) fn check_python(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut V
                         "pip installs outside the environment (`--user`, `--target`, `--prefix`)",
                     ));
                     return;
+                }
+                let args: Vec<String> = literals.iter().map(|w| w.to_string()).collect();
+                if let Some(why) =
+                    crate::rules::base_image_swap::pip_builds_from_source(checker, &args)
+                {
+                    from_source.get_or_insert(why);
                 }
                 pip.get_or_insert((view.instruction, command));
                 continue;
@@ -202,7 +216,42 @@ pub(super) fn check_python(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut V
     // naming them) and those of a `-dev` package the table does not know.
     // Which ones the compiled code uses is knowable only in the builder, so
     // the builder lists them and the runtime stage installs them.
-    let scan = runtime != image.text || unknown_dev.is_some();
+    // Distroless when the runtime needs no system package and no shell.
+    let blocker = if !runtime_apt.is_empty() || build_apt || unknown_dev.is_some() {
+        Some(
+            "the image installs system packages, which a runtime without a package manager cannot"
+                .to_owned(),
+        )
+    } else {
+        from_source.map(|why| {
+            format!(
+                "{why}, which needs the compilers and headers of `{}`",
+                image.text
+            )
+        })
+    };
+    let distroless = match blocker {
+        None => distroless_runtime(checker, stage, &image),
+        Some(why) => match interpreter_image(
+            &checker.settings.images,
+            checker.settings,
+            &image,
+            Role::Runtime,
+        ) {
+            Some((_, name)) => Err(format!("not `{name}`: {why}")),
+            None => Ok(None),
+        },
+    };
+    let (distroless, not_distroless) = match distroless {
+        Ok(found) => (found, None),
+        Err(why) => (None, Some(why)),
+    };
+    let runtime = distroless
+        .as_ref()
+        .map_or(runtime, |(name, _)| name.clone());
+    // Only wheels install in the Debian builder (it has no compiler), and a
+    // manylinux wheel carries the libraries it links: nothing to list.
+    let scan = distroless.is_none() && (runtime != image.text || unknown_dev.is_some());
     if scan && !libraries::debian_based(&image.text) {
         let (run, command, why) = match &unknown_dev {
             Some((run, command, package)) => (*run, *command, format!("`{package}` has no known runtime library (transforms/runtime-packages.yaml) and the image is not Debian-based, so the builder cannot list it")),
@@ -215,8 +264,18 @@ pub(super) fn check_python(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut V
     // runtime stage, appended, gets the virtualenv and the app folder; what
     // the container runs moves to it.
     let mut edits = Vec::new();
-    if stage.name().is_none() {
-        edits.push(Edit::insert(image.range.end, " AS build"));
+    let as_build = if stage.name().is_none() {
+        " AS build"
+    } else {
+        ""
+    };
+    if distroless.is_some() {
+        edits.push(Edit::replace(
+            image.range,
+            format!("{DEBIAN_BUILDER}{as_build}"),
+        ));
+    } else if !as_build.is_empty() {
+        edits.push(Edit::insert(image.range.end, as_build));
     }
     let alias = stage.name().unwrap_or("build").to_owned();
     let env_line = format!("ENV VIRTUAL_ENV={VENV} PATH={VENV}/bin:$PATH");
@@ -226,9 +285,18 @@ pub(super) fn check_python(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut V
     } else {
         newline
     };
+    let venv = if distroless.is_some() {
+        // Debian's python3, the interpreter distroless has at
+        // /usr/bin/python3: the virtualenv's python links to it.
+        format!(
+            "RUN apt-get update && apt-get install -y --no-install-recommends python3-venv && rm -rf /var/lib/apt/lists/* && python3 -m venv {VENV}"
+        )
+    } else {
+        format!("RUN python -m venv {VENV}")
+    };
     edits.push(Edit::insert(
         from_end,
-        format!("{lead}{env_line}{newline}RUN python -m venv {VENV}{newline}"),
+        format!("{lead}{env_line}{newline}{venv}{newline}"),
     ));
     let escape = document.escape();
     let mut text = String::new();
@@ -274,7 +342,17 @@ pub(super) fn check_python(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut V
             | Keyword::Healthcheck
             | Keyword::Cmd
             | Keyword::Entrypoint => {
-                moved.push_str(line);
+                match &distroless {
+                    // The virtualenv's python, which finds the environment
+                    // the image's own /usr/bin/python3.11 would not.
+                    Some((_, start)) if std::ptr::eq(start.cmd, *instruction) => {
+                        moved.push_str(&format!(
+                            "ENTRYPOINT [\"{VENV}/bin/python3\"]{newline}CMD {}",
+                            start.json()
+                        ));
+                    }
+                    _ => moved.push_str(line),
+                }
                 moved.push_str(newline);
                 edits.push(Edit::delete(instruction.range));
             }
@@ -300,8 +378,48 @@ pub(super) fn check_python(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut V
         Diagnostic::new(
             &RULE,
             install.source_range(command.range),
-            format!("{what}: install into a virtualenv in a builder stage and run on {runtime} with only the environment, the app and its shared libraries"),
+            match &distroless {
+                Some(_) => format!("{what}: install into a virtualenv of Debian's Python 3.11 in a {DEBIAN_BUILDER} builder (no compiler: a package without a wheel fails the build there) and run on {runtime} (no shell) with only the environment and the app"),
+                None => format!(
+                    "{what}: install into a virtualenv in a builder stage and run on {runtime} with only the environment, the app and its shared libraries{}",
+                    not_distroless.map_or(String::new(), |why| format!(" ({why})"))
+                ),
+            },
         )
         .with_fix(Fix::new(edits, Applicability::Unsafe)),
     );
+}
+
+/// The builder of a distroless split: Debian 12, whose python3 is the one
+/// distroless ships.
+const DEBIAN_BUILDER: &str = "debian:12-slim";
+
+/// The distroless Python image for the stage and its start command
+/// rewritten for it, or why not; `Ok(None)` when the table has none for the
+/// image and says nothing (no Python image of the table).
+fn distroless_runtime<'a>(
+    checker: &Checker<'_>,
+    stage: &Stage<'a>,
+    image: &crate::syntax::ImageRef,
+) -> Result<Option<(String, InterpreterStart<'a>)>, String> {
+    let table = &checker.settings.images;
+    let Some((entry, runtime)) = interpreter_image(table, checker.settings, image, Role::Runtime)
+    else {
+        return match why_no_interpreter_image(table, checker.settings, image, Role::Runtime) {
+            Some(why) => Err(why),
+            None => Ok(None),
+        };
+    };
+    let Some(entrypoint) = &entry.entrypoint else {
+        return Ok(None);
+    };
+    let not = |why: String| format!("not `{runtime}`: {why}");
+    if let Some(why) = user_obstacle(stage) {
+        return Err(not(why));
+    }
+    if stage.image().is_some_and(|i| i.has_variables()) {
+        return Err(not("the base image comes from a build argument".to_owned()));
+    }
+    let start = interpreter_start(checker, stage, entrypoint).map_err(not)?;
+    Ok(Some((runtime, start)))
 }

@@ -6,6 +6,7 @@
 pub(crate) mod append_cleanup;
 pub(crate) mod final_stage;
 pub(crate) mod insert_flag;
+pub(crate) mod interpreter_start;
 pub(crate) mod merge_runs;
 pub(crate) mod packages;
 pub(crate) mod pragma;

@@ -1,0 +1,4 @@
+FROM node:16
+WORKDIR /app
+COPY . .
+CMD ["node", "server.js"]

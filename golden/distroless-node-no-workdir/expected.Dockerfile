@@ -1,0 +1,4 @@
+FROM gcr.io/distroless/nodejs20-debian12:nonroot
+WORKDIR /
+COPY . .
+CMD ["server.js"]

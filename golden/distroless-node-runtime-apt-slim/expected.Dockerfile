@@ -1,0 +1,6 @@
+FROM node:18-slim
+RUN apt-get update && apt-get install -y --no-install-recommends tini && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY . .
+ENTRYPOINT ["tini", "--"]
+CMD ["node", "server.js"]

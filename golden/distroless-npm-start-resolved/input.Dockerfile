@@ -1,0 +1,4 @@
+FROM node:22
+WORKDIR /srv
+COPY . .
+CMD ["npm", "start"]
