@@ -5,8 +5,7 @@
 
 use super::{
     RULE, Shape, join_path, js_build, last_command, obstacle, report, runtime_folders,
-    runtime_image, runtime_paths, runtime_user, shape, split_edits, split_edits_with_stage,
-    start_command,
+    runtime_image, runtime_paths, runtime_user, shape, split_edits_with_stage, start_command,
 };
 use crate::fix::{Applicability, Diagnostic, Fix};
 use crate::images::Role;
@@ -191,8 +190,64 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
     if workdir != "/" && !shape.before.iter().any(|i| i.keyword() == Keyword::Workdir) {
         body.push(format!("WORKDIR {workdir}"));
     }
-    body.push(format!("COPY {manifests} ./"));
-    body.push(format!("RUN {install}"));
+    // On a runtime lighter than the builder's image (the slim variant of
+    // the full one) the production install could not compile a native
+    // addon (npm builds any package with a binding.gyp; no lockfile says
+    // which): it runs in a stage of the builder's image, which lists the
+    // Debian packages the addons link against, and the runtime stage gets
+    // its node_modules and installs those packages it lacks.
+    let image = stage.image().expect("a FROM has an image");
+    let has_dependencies = context
+        .text("package.json")
+        .and_then(|t| serde_json::from_str::<Value>(t).ok())
+        .is_some_and(|p| p["dependencies"].as_object().is_some_and(|d| !d.is_empty()));
+    let mut middle = Vec::new();
+    if runtime != image.text && has_dependencies {
+        let deps = if stage.name() == Some("deps") {
+            "prod-deps"
+        } else {
+            "deps"
+        };
+        let document = checker.document;
+        let (escape, newline) = (document.escape(), document.newline());
+        middle.push(format!("FROM {} AS {deps}", image.text));
+        for instruction in shape
+            .before
+            .iter()
+            .filter(|i| matches!(i.keyword(), Keyword::Arg | Keyword::Env))
+        {
+            middle.push(
+                instruction
+                    .range
+                    .slice(document.source())
+                    .trim_end_matches(['\n', '\r'])
+                    .to_owned(),
+            );
+        }
+        if workdir != "/" {
+            middle.push(format!("WORKDIR {workdir}"));
+        }
+        middle.push(format!("COPY {manifests} ./"));
+        middle.push(format!("RUN {install}"));
+        let scan = super::libraries::scan_run(
+            &join_path(&workdir, "node_modules"),
+            "*.node",
+            &[],
+            escape,
+            newline,
+        );
+        middle.push(scan.trim_end_matches(['\n', '\r']).to_owned());
+        let installs = super::libraries::install_scanned_run(deps, escape, newline);
+        body.push(installs.trim_end_matches(['\n', '\r']).to_owned());
+        body.push(format!("COPY {manifests} ./"));
+        body.push(format!(
+            "COPY --from={deps} {} ./node_modules",
+            join_path(&workdir, "node_modules")
+        ));
+    } else {
+        body.push(format!("COPY {manifests} ./"));
+        body.push(format!("RUN {install}"));
+    }
     body.push(format!(
         "COPY --from={{alias}} {} ./{out_dir}",
         join_path(&workdir, &out_dir)
@@ -219,7 +274,8 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
         // check `runAsNonRoot` for a numeric user.
         body.push(format!("USER {}", user.user));
     }
-    let (edits, _) = split_edits(checker, stage, &shape, &runtime, &body, Vec::new());
+    let (edits, _) =
+        split_edits_with_stage(checker, stage, &shape, &middle, &runtime, &body, Vec::new());
     let why_not = not_distroless.map_or(String::new(), |why| format!(" ({why})"));
     out.push(
         Diagnostic::new(
