@@ -16,6 +16,14 @@
 # cache-mounts`) the suite reads from BuildKit's output that the step named
 # in `cache-step` ran with a cache mount (and printed `cache-evidence`).
 #
+# For every app the suite also keeps the two pull-request bodies in
+# target/e2e/: `<case>.fix.md` (`fix --format markdown`: the estimate) and
+# `<case>.verify.md` (`verify --format markdown`: the measured figures). The
+# second is rendered from the JSON report of the one verify run
+# (`verify --from-report`), so no image is built twice; the suite checks the
+# estimate's title and that the measured body shows the report's sizes,
+# rebuild steps and times.
+#
 # Other engineers may share the engine: run the whole script under
 # `flock /tmp/docker.lock` (it builds one image at a time itself).
 # No container registry is reachable here, so the public base images the apps
@@ -146,6 +154,17 @@ verify_case() { # name builder report-name
   if [ "$status" -gt 1 ]; then
     echo "dockslim verify failed for $name with $with (exit $status)" >&2
     failed=1
+  else
+    # The pull-request bodies: the estimate, and the measured one from the
+    # saved report (exit 1 only says that something changed or failed,
+    # which the report's assertions below judge).
+    status=0
+    "$bin" fix --format markdown --context "$dir/context" "${args[@]}" "$dir/input.Dockerfile" >"$out/$report.fix.md" || status=$?
+    [ "$status" -le 1 ] || { echo "dockslim fix --format markdown failed for $name (exit $status)" >&2; failed=1; }
+    status=0
+    "$bin" verify "$dir/input.Dockerfile" --context "$dir/context" --from-report "$out/$report.json" \
+      --format markdown "${args[@]}" >"$out/$report.verify.md" || status=$?
+    [ "$status" -le 1 ] || { echo "dockslim verify --from-report failed for $name (exit $status)" >&2; failed=1; }
   fi
   cases+=("$report")
 }
@@ -172,6 +191,58 @@ import json, os, sys
 
 out, cases = sys.argv[1], sys.argv[2:]
 rows, problems = [], []
+
+
+def megabytes(n):
+    # As dockslim prints sizes (src/effects.rs, `mb`).
+    value = n / 1e6
+    if value >= 1000:
+        return f"{value / 1000:.1f} GB"
+    return f"{value:.0f} MB" if value >= 10 or value == round(value) else f"{value:.1f} MB"
+
+
+def ran_steps(steps):
+    runs = [s for s in steps if s["instruction"].upper().startswith("RUN ")]
+    return sum(not s["cached"] for s in runs), len(runs)
+
+
+def check_bodies(name, report, problems):
+    """The estimate's body has its title; the measured body has the figures
+    of the report it was rendered from."""
+    def read(kind):
+        try:
+            return open(os.path.join(out, f"{name}.{kind}.md")).read()
+        except OSError as error:
+            problems.append(f"{name}: no {kind} body ({error})")
+            return None
+    estimate, measured = read("fix"), read("verify")
+    if estimate is not None:
+        title = estimate.split("\n", 1)[0]
+        if not title.startswith("## dockslim: ") or "nothing to change" in title or "measured" in title \
+                or "Sizes are estimates" not in estimate:
+            problems.append(f"{name}: the fix body has no estimated title: {title!r}")
+    if measured is None:
+        return
+    a, b = report["original"], report["rewritten"]
+    title = measured.split("\n", 1)[0]
+    want = [f"image {megabytes(a['size_bytes'])} → {megabytes(b['size_bytes'])}"]
+    (x, y), (p, q) = ran_steps(b["rebuild_steps"]), ran_steps(a["rebuild_steps"])
+    want.append(f"a rebuild after a code change re-ran {x} of {y} RUN steps instead of {p} of {q}")
+    missing = [w for w in want if w not in title]
+    if missing:
+        problems.append(f"{name}: the verify body's title {title!r} lacks {missing}")
+    line = f"rebuild after a code change {a['rebuild_seconds']:.1f} s → {b['rebuild_seconds']:.1f} s"
+    if a["deps_rebuild_built"] and b["deps_rebuild_built"]:
+        line += ", after a dependency change ("
+    if line not in measured:
+        problems.append(f"{name}: the verify body does not say `{line}`")
+    if a["deps_rebuild_built"] and b["deps_rebuild_built"]:
+        deps = f"{a['deps_rebuild_seconds']:.1f} s → {b['deps_rebuild_seconds']:.1f} s"
+        if deps not in measured:
+            problems.append(f"{name}: the verify body does not give the dependency-change rebuild `{deps}`")
+    if a["smoke_passed"] and b["smoke_passed"] and "the smoke test passed on both images" not in measured:
+        problems.append(f"{name}: the verify body does not say the smoke test passed")
+
 for name in cases:
     try:
         report = json.load(open(os.path.join(out, f"{name}.json")))
@@ -235,6 +306,7 @@ for name in cases:
         mounts = ", ".join(sorted({m for s in steps for m in s["cache_mounts"]}))
         ran = f"on the dependency change `{needle}` ran with cache mounts ({mounts}){evidence}"
         install = ran if install == "-" else f"{install}; {ran}"
+    check_bodies(name, report, problems)
     mb = lambda n: f"{n / 1e6:.0f} MB"
     rows.append(
         f"| {name} | {builder} | {', '.join(report['fixes']) or '-'} | {mb(a['size_bytes'])} | {mb(b['size_bytes'])} | "

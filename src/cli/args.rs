@@ -245,6 +245,13 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "FILE")]
     pub against: Option<PathBuf>,
 
+    /// Build nothing: render the report a `verify --format json` run saved
+    /// in FILE (for example as the markdown body, without building every
+    /// image again). The fixes are applied again and must give exactly the
+    /// Dockerfile that run built, or the report is refused as stale.
+    #[arg(long, value_name = "FILE", conflicts_with = "against")]
+    pub from_report: Option<PathBuf>,
+
     #[command(flatten)]
     pub fix: RuleArgs,
 }

@@ -25,6 +25,9 @@ pub struct Measured {
     pub rebuild_before: (usize, usize),
     pub rebuild_after: (usize, usize),
     pub rebuild_seconds: (f64, f64),
+    /// The rebuild after `--deps-change`: the files changed, and the
+    /// seconds before and after (none: no such scenario, or a failed build).
+    pub deps_change: Option<(Vec<String>, f64, f64)>,
     pub smoke_passed: Option<bool>,
 }
 
@@ -36,13 +39,23 @@ fn megabytes(bytes: u64) -> String {
 pub fn title(totals: &Totals, measured: Option<&Measured>) -> String {
     let mut parts = Vec::new();
     if let Some(m) = measured {
-        parts.push(format!(
-            "image {} → {} ({} → {} compressed, measured)",
-            megabytes(m.size_before),
-            megabytes(m.size_after),
-            megabytes(m.compressed_before),
-            megabytes(m.compressed_after)
-        ));
+        // `--skip-compressed-size` measures no compressed size (0): say
+        // nothing rather than "0 MB → 0 MB".
+        if m.compressed_before > 0 && m.compressed_after > 0 {
+            parts.push(format!(
+                "image {} → {} ({} → {} compressed, measured)",
+                megabytes(m.size_before),
+                megabytes(m.size_after),
+                megabytes(m.compressed_before),
+                megabytes(m.compressed_after)
+            ));
+        } else {
+            parts.push(format!(
+                "image {} → {} (measured)",
+                megabytes(m.size_before),
+                megabytes(m.size_after)
+            ));
+        }
         parts.push(format!(
             "a rebuild after a code change re-ran {} of {} RUN steps instead of {} of {}",
             m.rebuild_after.0, m.rebuild_after.1, m.rebuild_before.0, m.rebuild_before.1
@@ -113,9 +126,20 @@ pub fn body(records: &[FileRecord], totals: &Totals, measured: Option<&Measured>
             Some(false) => "; **the smoke test failed**",
             None => "",
         };
+        let deps = match &m.deps_change {
+            Some((files, before, after)) => format!(
+                ", after a dependency change ({}) {before:.1} s → {after:.1} s",
+                files
+                    .iter()
+                    .map(|f| markdown::code(f, Place::Prose))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            None => String::new(),
+        };
         let _ = writeln!(
             out,
-            "`dockslim verify` built the original and the rewritten image: rebuild {:.1} s → {:.1} s{smoke}.",
+            "`dockslim verify` built the original and the rewritten image: rebuild after a code change {:.1} s → {:.1} s{deps}{smoke}.",
             m.rebuild_seconds.0, m.rebuild_seconds.1
         );
     }
@@ -273,14 +297,34 @@ pub fn verified(
             report.original.rebuild_seconds,
             report.rewritten.rebuild_seconds,
         ),
+        deps_change: match (
+            report.original.deps_rebuild_built,
+            report.original.deps_rebuild_seconds,
+            report.rewritten.deps_rebuild_built,
+            report.rewritten.deps_rebuild_seconds,
+        ) {
+            (Some(true), Some(before), Some(true), Some(after)) => {
+                Some((report.rewritten.deps_changed_files.clone(), before, after))
+            }
+            _ => None,
+        },
         smoke_passed: match (report.original.smoke_passed, report.rewritten.smoke_passed) {
             (Some(a), Some(b)) => Some(a && b),
             _ => None,
         },
     };
     let mut body = body(std::slice::from_ref(&record), &totals, Some(&measured));
-    if !report.rewritten.built {
-        body.push_str("**The rewritten Dockerfile did not build**: do not merge.\n\n");
+    let failed = if !report.rewritten.built {
+        Some("**The rewritten Dockerfile did not build**: do not merge.\n\n")
+    } else if report.rewritten.deps_rebuild_built == Some(false) {
+        Some(
+            "**The rewritten Dockerfile did not build after the dependency change**: do not merge.\n\n",
+        )
+    } else {
+        None
+    };
+    if let Some(failed) = failed {
+        body.push_str(failed);
         if let Some(error) = &report.rewritten.build_error {
             body.push_str(&markdown::code_block("", error));
         }

@@ -15,15 +15,16 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use anyhow::{Context as _, Result, anyhow, bail};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::Status;
 use super::args::VerifyArgs;
 use crate::apply::fix_source;
 use crate::context::Context;
 
-/// Measurements of one image.
-#[derive(Clone, Debug, Default, Serialize)]
+/// Measurements of one image. (`Deserialize` for `--from-report`; the
+/// fields added after the first version default when a report lacks them.)
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct ImageReport {
     pub built: bool,
     pub build_error: Option<String>,
@@ -42,20 +43,26 @@ pub struct ImageReport {
     pub smoke_output: Option<String>,
     /// The files `--deps-change` copied over the context (empty: no such
     /// scenario).
+    #[serde(default)]
     pub deps_changed_files: Vec<String>,
     /// Whether the rebuild after the dependency change built.
+    #[serde(default)]
     pub deps_rebuild_built: Option<bool>,
+    #[serde(default)]
     pub deps_rebuild_seconds: Option<f64>,
+    #[serde(default)]
     pub deps_rebuild_steps: Vec<Step>,
 }
 
-#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Step {
     pub instruction: String,
     pub cached: bool,
     /// The targets of the step's `--mount=type=cache` flags.
+    #[serde(default)]
     pub cache_mounts: Vec<String>,
     /// The last lines the step printed while it ran (none when cached).
+    #[serde(default)]
     pub output: Vec<String>,
 }
 
@@ -99,7 +106,7 @@ fn cache_mount_targets(instruction: &str) -> Vec<String> {
 }
 
 /// The builder a run uses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Builder {
     Classic,
@@ -250,9 +257,9 @@ pub fn choose_docker(requested: &str) -> Result<Docker> {
     })
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct VerifyReport {
-    pub schema: &'static str,
+    pub schema: String,
     pub dockerfile: String,
     /// `buildkit` or `classic`.
     pub builder: Builder,
@@ -260,6 +267,10 @@ pub struct VerifyReport {
     pub docker: String,
     pub changed: bool,
     pub fixes: Vec<String>,
+    /// The rewritten Dockerfile this run built: what the figures are of.
+    /// `--from-report` renders a report only for the rewrite it measured.
+    #[serde(default)]
+    pub rewritten_dockerfile: String,
     pub original: ImageReport,
     pub rewritten: ImageReport,
     pub passed: bool,
@@ -291,7 +302,11 @@ pub fn verify(args: &VerifyArgs) -> Result<Status> {
     if let Some(touch) = &args.touch {
         check_touch(touch)?;
     }
-    let docker = choose_docker(&args.builder)?;
+    // A saved report needs no engine.
+    let docker = match args.from_report {
+        Some(_) => None,
+        None => Some(choose_docker(&args.builder)?),
+    };
     let dockerfile = args.path.clone();
     let source = super::read::text(
         &dockerfile,
@@ -342,6 +357,36 @@ pub fn verify(args: &VerifyArgs) -> Result<Status> {
         outcome.fixes.clear();
     }
 
+    let report = match (&docker, &args.from_report) {
+        (Some(docker), _) => {
+            build_and_measure(args, docker, &dockerfile, &context_dir, &source, &outcome)?
+        }
+        (None, Some(saved)) => load_report(saved, &outcome)?,
+        (None, None) => unreachable!("an engine is chosen unless a report is given"),
+    };
+    if args.format == "markdown" {
+        let body = super::pull_request::verified(&dockerfile, outcome, &settings, &report);
+        std::io::stdout().lock().write_all(body.as_bytes())?;
+    } else {
+        print_report(args, &report)?;
+    }
+    Ok(if report.passed {
+        Status::Clean
+    } else {
+        Status::Found
+    })
+}
+
+/// Builds and measures both images, and removes what it created however
+/// it ends.
+fn build_and_measure(
+    args: &VerifyArgs,
+    docker: &Docker,
+    dockerfile: &Path,
+    context_dir: &Path,
+    source: &str,
+    outcome: &crate::apply::Outcome,
+) -> Result<VerifyReport> {
     let cleanup = Arc::new(Mutex::new(Cleanup {
         client: docker.client.clone(),
         images: Vec::new(),
@@ -359,28 +404,77 @@ pub fn verify(args: &VerifyArgs) -> Result<Status> {
     }
     let result = run_both(
         args,
-        &docker,
-        &dockerfile,
-        &context_dir,
-        &source,
-        &outcome,
+        docker,
+        dockerfile,
+        context_dir,
+        source,
+        outcome,
         &cleanup,
     );
     if let Ok(mut c) = cleanup.lock() {
         c.run();
     }
-    let report = result?;
-    if args.format == "markdown" {
-        let body = super::pull_request::verified(&dockerfile, outcome, &settings, &report);
-        std::io::stdout().lock().write_all(body.as_bytes())?;
-    } else {
-        print_report(args, &report)?;
+    result
+}
+
+/// The rule codes a run applied, in order, each once in a row.
+fn applied_codes(outcome: &crate::apply::Outcome) -> Vec<String> {
+    let mut fixes: Vec<String> = outcome.applied.iter().map(|r| r.code.to_owned()).collect();
+    fixes.dedup();
+    fixes
+}
+
+/// A report that `verify --format json` saved, for the rewrite this run
+/// makes. The measured figures are of the Dockerfile that run built, so a
+/// report of another rewrite (other flags, another dockslim, an edited
+/// Dockerfile) is refused rather than shown beside this run's diff.
+fn load_report(path: &Path, outcome: &crate::apply::Outcome) -> Result<VerifyReport> {
+    // A report holds the rewritten Dockerfile (at most MAX_DOCKERFILE) and
+    // bounded logs: 64 MiB is far more than one needs.
+    let text = super::read::text(path, 64 * 1024 * 1024, super::read::Links::Follow)
+        .map_err(|e| anyhow!("--from-report {}: cannot read it: {e}", path.display()))?;
+    let report: VerifyReport = serde_json::from_str(&text).map_err(|e| {
+        anyhow!(
+            "--from-report {}: not a `dockslim verify --format json` report: {e}",
+            path.display()
+        )
+    })?;
+    if report.schema != "dockslim-verify/1" {
+        bail!(
+            "--from-report {}: schema `{}`, expected `dockslim-verify/1`",
+            path.display(),
+            report.schema
+        );
     }
-    Ok(if report.passed {
-        Status::Clean
+    if report.rewritten_dockerfile.is_empty() {
+        bail!(
+            "--from-report {}: the report does not say which Dockerfile it built (an older dockslim wrote it): run `dockslim verify` again",
+            path.display()
+        );
+    }
+    let fixes = applied_codes(outcome);
+    if report.rewritten_dockerfile != outcome.fixed || report.fixes != fixes {
+        bail!(
+            "--from-report {}: the report measured another rewrite (its fixes: {}; this run's: {}{}): run `dockslim verify` again with the same flags",
+            path.display(),
+            list_or_none(&report.fixes),
+            list_or_none(&fixes),
+            if report.fixes == fixes {
+                ", with another result"
+            } else {
+                ""
+            }
+        );
+    }
+    Ok(report)
+}
+
+fn list_or_none(codes: &[String]) -> String {
+    if codes.is_empty() {
+        "none".to_owned()
     } else {
-        Status::Found
-    })
+        codes.join(", ")
+    }
 }
 
 static RUN_ID: AtomicU32 = AtomicU32::new(0);
@@ -435,15 +529,14 @@ fn run_both(
     let passed = rewritten.built
         && rewritten.smoke_passed != Some(false)
         && rewritten.deps_rebuild_built != Some(false);
-    let mut fixes: Vec<String> = outcome.applied.iter().map(|r| r.code.to_owned()).collect();
-    fixes.dedup();
     Ok(VerifyReport {
-        schema: "dockslim-verify/1",
+        schema: "dockslim-verify/1".to_owned(),
         dockerfile: super::walk::normalize(dockerfile).display().to_string(),
         builder: docker.builder,
         docker: format!("{} {}", docker.client.display(), docker.client_version),
         changed: outcome.changed(),
-        fixes,
+        fixes: applied_codes(outcome),
+        rewritten_dockerfile: outcome.fixed.clone(),
         original,
         rewritten,
         passed,
@@ -828,11 +921,7 @@ fn print_report(args: &VerifyArgs, report: &VerifyReport) -> Result<()> {
         out,
         "{}: fixes {} (builder: {}, {})",
         report.dockerfile,
-        if report.fixes.is_empty() {
-            "none".to_owned()
-        } else {
-            report.fixes.join(", ")
-        },
+        list_or_none(&report.fixes),
         match report.builder {
             Builder::Buildkit => "BuildKit",
             Builder::Classic => "classic",
@@ -903,12 +992,13 @@ mod tests {
     #[test]
     fn json_report_shape() {
         let report = VerifyReport {
-            schema: "dockslim-verify/1",
+            schema: "dockslim-verify/1".into(),
             dockerfile: "Dockerfile".into(),
             builder: Builder::Buildkit,
             docker: "/usr/bin/docker 20.10.24".into(),
             changed: true,
             fixes: vec!["DS101".into()],
+            rewritten_dockerfile: "FROM a\n".into(),
             original: ImageReport::default(),
             rewritten: ImageReport::default(),
             passed: true,
@@ -931,6 +1021,7 @@ mod tests {
                 "original",
                 "passed",
                 "rewritten",
+                "rewritten_dockerfile",
                 "schema"
             ]
         );
