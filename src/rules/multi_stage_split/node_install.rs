@@ -262,12 +262,22 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
         );
         return;
     }
+    // Distroless has no shell and no apt for the libraries' install.
+    let not_distroless = crate::rules::shared::interpreter_start::interpreter_image(
+        &checker.settings.images,
+        checker.settings,
+        &image,
+        crate::images::Role::Runtime,
+    )
+    .map_or(String::new(), |(_, name)| {
+        format!(" (not `{name}`: the runtime stage installs the libraries the addons link against, which needs a shell and apt)")
+    });
     out.push(
         Diagnostic::new(
             &RULE,
             install.source_range(command.range),
             format!(
-                "{WHAT} ({compiles}): install in a builder stage and run on {runtime} with the app folder, its node_modules and the shared libraries the addons link against"
+                "{WHAT} ({compiles}): install in a builder stage and run on {runtime} with the app folder, its node_modules and the shared libraries the addons link against{not_distroless}"
             ),
         )
         .with_fix(Fix::new(
