@@ -168,14 +168,15 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
     if compiles.is_none() {
         return;
     }
-    if let Some(report) = blocked {
-        out.push(report);
-        return;
-    }
     let Some(runtime) = runtime_image(checker, &image).filter(|r| *r != image.text) else {
         return;
     };
     if !libraries::debian_based(&image.text) {
+        return;
+    }
+    // Only now, where a split would pay: a lighter Debian runtime exists.
+    if let Some(report) = blocked {
+        out.push(report);
         return;
     }
     let Some(workdir) = checker.model.env_at_end(stage.index).workdir.clone() else {
