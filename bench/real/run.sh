@@ -34,7 +34,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-bin=$root/target/release/dockslim
+bin=${DOCKSLIM_BIN:-$root/target/release/dockslim}  # DOCKSLIM_BIN: another build
 results=$here/results
 doc=$root/docs/real-bench.md
 mkdir -p "$results"
