@@ -1,7 +1,13 @@
 //! The shared libraries a split's runtime stage needs: compiled code built
 //! in the builder (Python extension modules, Node.js addons) links against
 //! Debian packages the builder's heavier image has; the builder lists their
-//! owners and the runtime stage installs the ones it lacks.
+//! owners and the runtime stage installs the ones it lacks. Also the end
+//! both of those splits share: a runtime stage with the whole app folder.
+
+use crate::fix::Edit;
+use crate::rules::Checker;
+use crate::rules::run;
+use crate::syntax::{Instruction, Keyword, Stage};
 
 /// Where the builder lists the Debian packages the runtime stage installs.
 pub(super) const PACKAGE_LIST: &str = "/tmp/runtime-packages";
@@ -55,4 +61,67 @@ pub(super) fn install_scanned_run(alias: &str, escape: char, newline: &str) -> S
     format!(
         "COPY --from={alias} {PACKAGE_LIST} {PACKAGE_LIST}{newline}RUN set --{c}    && while read -r package; do{c}        case \"$(dpkg-query -s \"$package\" 2>/dev/null)\" in *\"ok installed\"*) ;; *) set -- \"$@\" \"$package\" ;; esac;{c}    done < {PACKAGE_LIST}{c}    && if [ \"$#\" -gt 0 ]; then apt-get update && apt-get install -y --no-install-recommends \"$@\" && rm -rf /var/lib/apt/lists/*; fi{c}    && rm {PACKAGE_LIST}{newline}"
     )
+}
+
+/// The end of a split whose runtime stage gets the whole app folder (the
+/// Python split, the Node.js split without a build step): `text`, the
+/// runtime stage so far, gets the settings the container depends on (ARG,
+/// ENV, WORKDIR, LABEL, USER, STOPSIGNAL), the app folder `workdir` from the
+/// builder `alias`, and the instructions that start and describe the
+/// container (EXPOSE, VOLUME, HEALTHCHECK, CMD, ENTRYPOINT), which move out
+/// of the builder; `rewrite` may give one of those another text. The stage
+/// goes at the end of the file.
+pub(super) fn append_app_runtime(
+    checker: &Checker<'_>,
+    stage: &Stage<'_>,
+    (alias, workdir): (&str, &str),
+    mut text: String,
+    edits: &mut Vec<Edit>,
+    rewrite: impl Fn(&Instruction) -> Option<String>,
+) {
+    let document = checker.document;
+    let source = document.source();
+    let newline = document.newline();
+    let mut moved = String::new();
+    for instruction in &stage.instructions {
+        let line = instruction
+            .range
+            .slice(source)
+            .trim_end_matches(['\n', '\r']);
+        match instruction.keyword() {
+            Keyword::Arg
+            | Keyword::Env
+            | Keyword::Workdir
+            | Keyword::Label
+            | Keyword::User
+            | Keyword::Stopsignal => {
+                text.push_str(line);
+                text.push_str(newline);
+            }
+            Keyword::Expose
+            | Keyword::Volume
+            | Keyword::Healthcheck
+            | Keyword::Cmd
+            | Keyword::Entrypoint => {
+                moved.push_str(&rewrite(instruction).unwrap_or_else(|| line.to_owned()));
+                moved.push_str(newline);
+                edits.push(Edit::delete(instruction.range));
+            }
+            _ => {}
+        }
+    }
+    text.push_str(&format!("COPY --from={alias} {workdir} {workdir}{newline}"));
+    text.push_str(&moved);
+    let lead = if source.ends_with('\n') { "" } else { newline };
+    // A last line that continues into nothing would swallow the new stage;
+    // unless that instruction moves to the new stage (where it stays last).
+    if let Some(close) = run::close_last_continuation(document)
+        && !edits
+            .iter()
+            .any(|e| e.range.start <= close.range.start && close.range.end <= e.range.end)
+    {
+        edits.push(close);
+    }
+    edits.push(Edit::insert(source.len(), format!("{lead}{text}")));
+    edits.sort_by_key(|e| (e.range.start, e.range.end));
 }

@@ -327,45 +327,8 @@ fn edits(
     edits.push(Edit::insert(at, format!("{lead}{scan}")));
     let mut text = format!("{newline}FROM {runtime}{newline}");
     text.push_str(&libraries::install_scanned_run(&alias, escape, newline));
-    let mut moved = String::new();
-    for instruction in &stage.instructions {
-        let line = instruction
-            .range
-            .slice(source)
-            .trim_end_matches(['\n', '\r']);
-        match instruction.keyword() {
-            Keyword::Arg
-            | Keyword::Env
-            | Keyword::Workdir
-            | Keyword::Label
-            | Keyword::User
-            | Keyword::Stopsignal => {
-                text.push_str(line);
-                text.push_str(newline);
-            }
-            Keyword::Expose
-            | Keyword::Volume
-            | Keyword::Healthcheck
-            | Keyword::Cmd
-            | Keyword::Entrypoint => {
-                moved.push_str(line);
-                moved.push_str(newline);
-                edits.push(Edit::delete(instruction.range));
-            }
-            _ => {}
-        }
-    }
-    text.push_str(&format!("COPY --from={alias} {workdir} {workdir}{newline}"));
-    text.push_str(&moved);
-    let lead = if source.ends_with('\n') { "" } else { newline };
-    if let Some(close) = run::close_last_continuation(document)
-        && !edits
-            .iter()
-            .any(|e| e.range.start <= close.range.start && close.range.end <= e.range.end)
-    {
-        edits.push(close);
-    }
-    edits.push(Edit::insert(source.len(), format!("{lead}{text}")));
-    edits.sort_by_key(|e| (e.range.start, e.range.end));
+    libraries::append_app_runtime(checker, stage, (&alias, workdir), text, &mut edits, |_| {
+        None
+    });
     edits
 }

@@ -321,59 +321,23 @@ pub(super) fn check_python(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut V
         ));
     }
     text.push_str(&format!("COPY --from={alias} {VENV} {VENV}{newline}"));
-    let mut moved = String::new();
-    for instruction in &stage.instructions {
-        let line = instruction
-            .range
-            .slice(source)
-            .trim_end_matches(['\n', '\r']);
-        match instruction.keyword() {
-            Keyword::Arg
-            | Keyword::Env
-            | Keyword::Workdir
-            | Keyword::Label
-            | Keyword::User
-            | Keyword::Stopsignal => {
-                text.push_str(line);
-                text.push_str(newline);
-            }
-            Keyword::Expose
-            | Keyword::Volume
-            | Keyword::Healthcheck
-            | Keyword::Cmd
-            | Keyword::Entrypoint => {
-                match &distroless {
-                    // The virtualenv's python, which finds the environment
-                    // the image's own /usr/bin/python3.11 would not.
-                    Some((_, start)) if std::ptr::eq(start.cmd, *instruction) => {
-                        moved.push_str(&format!(
-                            "ENTRYPOINT [\"{VENV}/bin/python3\"]{newline}CMD {}",
-                            start.json()
-                        ));
-                    }
-                    _ => moved.push_str(line),
-                }
-                moved.push_str(newline);
-                edits.push(Edit::delete(instruction.range));
-            }
-            _ => {}
-        }
-    }
-    text.push_str(&format!("COPY --from={alias} {workdir} {workdir}{newline}"));
-    text.push_str(&moved);
-    let end = source.len();
-    let lead = if source.ends_with('\n') { "" } else { newline };
-    // A last line that continues into nothing would swallow the new stage;
-    // unless that instruction moves to the new stage (where it stays last).
-    if let Some(close) = run::close_last_continuation(document)
-        && !edits
-            .iter()
-            .any(|e| e.range.start <= close.range.start && close.range.end <= e.range.end)
-    {
-        edits.push(close);
-    }
-    edits.push(Edit::insert(end, format!("{lead}{text}")));
-    edits.sort_by_key(|e| (e.range.start, e.range.end));
+    // The virtualenv's python, which finds the environment the image's own
+    // /usr/bin/python3.11 would not.
+    let rewrite = |instruction: &crate::syntax::Instruction| match &distroless {
+        Some((_, start)) if std::ptr::eq(start.cmd, instruction) => Some(format!(
+            "ENTRYPOINT [\"{VENV}/bin/python3\"]{newline}CMD {}",
+            start.json()
+        )),
+        _ => None,
+    };
+    libraries::append_app_runtime(
+        checker,
+        stage,
+        (&alias, &workdir),
+        text,
+        &mut edits,
+        rewrite,
+    );
     out.push(
         Diagnostic::new(
             &RULE,
