@@ -33,6 +33,8 @@
 #   bash scripts/e2e.sh                  run the suite
 #   bash scripts/e2e.sh e2e-go ...       run only these cases
 #   bash scripts/e2e.sh --update-readme  also write the results table into README.md
+#   bash scripts/e2e.sh --reuse --update-readme  the table from the reports in
+#                                        target/e2e/ (building only the cases that have none)
 #   bash scripts/e2e.sh --builder classic  every case that can, with the classic builder only
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -124,6 +126,7 @@ standin nginx:stable-alpine nginx-stable-alpine.Dockerfile
 cargo build --release --locked -q
 bin=$root/target/release/dockslim
 update_readme=0
+reuse=0
 only=()
 builder=buildkit
 # Run a second time with the classic builder: its log parsing and the
@@ -132,6 +135,9 @@ classic_cases=(${CLASSIC_CASES-e2e-python-plain e2e-node-plain})
 while [ $# -gt 0 ]; do
   case "$1" in
     --update-readme) update_readme=1 ;;
+    # Reuse a case's report saved in target/e2e/ by an earlier run instead
+    # of building it again (the table after re-running a few cases).
+    --reuse) reuse=1 ;;
     --builder) builder=$2; shift ;;
     *) only+=("$1") ;;
   esac
@@ -144,13 +150,17 @@ verify_case() { # name builder report-name
   local args=() extra=()
   [ -f "$dir/args" ] && read -r -a args <"$dir/args"
   [ -d "$dir/deps-change" ] && extra+=(--deps-change "$dir/deps-change")
-  say "verify $name ($with)"
-  local start=$SECONDS
-  # The table has no compressed sizes, and `docker save | gzip` of a 1.5 GB
-  # image takes longer than its builds.
-  "$bin" verify "$dir/input.Dockerfile" --context "$dir/context" --network host --builder "$with" --skip-compressed-size \
-    --smoke "$(cat "$dir/smoke")" --format json "${args[@]}" "${extra[@]}" >"$out/$report.json" || status=$?
-  say "verify $name ($with): $((SECONDS - start)) s"
+  if [ "$reuse" = 1 ] && [ -s "$out/$report.json" ]; then
+    say "verify $name ($with): the saved report"
+  else
+    say "verify $name ($with)"
+    local start=$SECONDS
+    # The table has no compressed sizes, and `docker save | gzip` of a 1.5 GB
+    # image takes longer than its builds.
+    "$bin" verify "$dir/input.Dockerfile" --context "$dir/context" --network host --builder "$with" --skip-compressed-size \
+      --smoke "$(cat "$dir/smoke")" --format json "${args[@]}" "${extra[@]}" >"$out/$report.json" || status=$?
+    say "verify $name ($with): $((SECONDS - start)) s"
+  fi
   if [ "$status" -gt 1 ]; then
     echo "dockslim verify failed for $name with $with (exit $status)" >&2
     failed=1
