@@ -271,7 +271,7 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
         crate::images::Role::Runtime,
     )
     .map_or(String::new(), |(_, name)| {
-        format!(" (not `{name}`: the runtime stage installs the libraries the addons link against, which needs a shell and apt)")
+        format!(" (not `{name}`: the libraries are installed with apt, which needs a shell)")
     });
     out.push(
         Diagnostic::new(
