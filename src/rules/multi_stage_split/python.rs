@@ -22,6 +22,9 @@ pub(super) fn check_python(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut V
     // The installs: pip into what becomes a virtualenv, apt packages sorted
     // into build-only and runtime ones.
     let mut pip = None;
+    // The last RUN that installs with pip: the library listing goes right
+    // after it, so a rebuild after a source change reuses it.
+    let mut last_pip: Option<&crate::syntax::Instruction> = None;
     let mut runtime_apt: Vec<String> = Vec::new();
     let mut build_apt = false;
     // A `-dev` package the table does not know: its runtime library is only
@@ -76,6 +79,7 @@ pub(super) fn check_python(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut V
                     from_source.get_or_insert(why);
                 }
                 pip.get_or_insert((view.instruction, command));
+                last_pip = Some(view.instruction);
                 continue;
             }
             match program {
@@ -300,14 +304,16 @@ pub(super) fn check_python(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut V
     ));
     let escape = document.escape();
     let mut text = String::new();
-    if scan {
-        text.push_str(&libraries::scan_run(
-            VENV,
-            "*.so*",
-            &runtime_apt,
-            escape,
-            newline,
-        ));
+    if scan && let Some(last) = last_pip {
+        let listing = libraries::scan_run(VENV, "*.so*", &runtime_apt, escape, newline);
+        let at = last.range.end;
+        let lead = if source[..at].ends_with('\n') {
+            ""
+        } else {
+            newline
+        };
+        edits.extend(run::close_continuation(document, last));
+        edits.push(Edit::insert(at, format!("{lead}{listing}")));
     }
     text.push_str(&format!(
         "{newline}FROM {runtime}{newline}{env_line}{newline}"
