@@ -4,10 +4,74 @@
 //! owners and the runtime stage installs the ones it lacks. Also the end
 //! both of those splits share: a runtime stage with the whole app folder.
 
-use crate::fix::Edit;
+use super::{join_path, report};
+use crate::fix::{Diagnostic, Edit};
 use crate::rules::Checker;
 use crate::rules::run;
+use crate::syntax::shell::SimpleCommand;
 use crate::syntax::{Instruction, Keyword, Stage};
+
+/// A folder a RUN creates (`mkdir`): the RUN, the command and the path.
+pub(super) type Made<'a> = (&'a Instruction, &'a SimpleCommand, String);
+
+/// The app folder of a split whose runtime stage copies it whole (the
+/// stage's last WORKDIR), or the finding that says why the split cannot be
+/// made, pointing at `install`: a WORKDIR from a variable or none at all,
+/// a COPY or ADD that writes outside the folder (or copies from another
+/// image), ONBUILD, or a folder a RUN creates outside it.
+pub(super) fn app_folder(
+    checker: &Checker<'_>,
+    stage: &Stage<'_>,
+    (install, command, what): (&Instruction, &SimpleCommand, &str),
+    made: &[Made<'_>],
+) -> Result<String, Diagnostic> {
+    let blocked = |why: &str| report(install, command, what, why);
+    let Some(workdir) = checker.model.env_at_end(stage.index).workdir.clone() else {
+        return Err(blocked("a WORKDIR uses a variable that cannot be resolved"));
+    };
+    let inside = |path: &str| path == workdir || path.starts_with(&format!("{workdir}/"));
+    for instruction in &stage.instructions {
+        match instruction.keyword() {
+            Keyword::Copy | Keyword::Add => {
+                let at = checker.model.workdir_before(instruction).unwrap_or("/");
+                let dest = instruction
+                    .words()
+                    .last()
+                    .map(|w| join_path(at, instruction.text(*w)))
+                    .unwrap_or_default();
+                if !inside(&dest) || instruction.flag("from").is_some() {
+                    return Err(blocked(&format!(
+                        "a {} writes outside the app folder ({dest})",
+                        instruction.keyword()
+                    )));
+                }
+            }
+            Keyword::Onbuild => {
+                return Err(blocked("ONBUILD triggers belong to the base image"));
+            }
+            _ => {}
+        }
+    }
+    if workdir == "/" {
+        return Err(blocked(
+            "there is no WORKDIR, so the app folder is not certain",
+        ));
+    }
+    if let Some((run, mkdir, path)) = made
+        .iter()
+        .find(|(_, _, path)| !inside(&join_path(&workdir, path)))
+    {
+        return Err(report(
+            run,
+            mkdir,
+            what,
+            &format!(
+                "a RUN creates `{path}` outside the app folder, which the runtime stage would not get"
+            ),
+        ));
+    }
+    Ok(workdir)
+}
 
 /// Where the builder lists the Debian packages the runtime stage installs.
 pub(super) const PACKAGE_LIST: &str = "/tmp/runtime-packages";

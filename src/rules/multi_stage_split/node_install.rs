@@ -7,12 +7,12 @@
 //! nothing can compile, DS401's base swap is the simpler change.)
 
 use super::libraries;
-use super::{RULE, join_path, js_build, last_command, report, runtime_image};
+use super::{RULE, js_build, last_command, report, runtime_image};
 use crate::fix::{Applicability, Diagnostic, Edit, Fix};
 use crate::rules::Checker;
 use crate::rules::run::{self, RunForm};
 use crate::syntax::shell::SimpleCommand;
-use crate::syntax::{Instruction, Keyword, Stage};
+use crate::syntax::{Instruction, Stage};
 
 const WHAT: &str = "the image keeps compilers and build tools for the dependency install";
 
@@ -179,71 +179,13 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
         out.push(report);
         return;
     }
-    let Some(workdir) = checker.model.env_at_end(stage.index).workdir.clone() else {
-        out.push(report(
-            install,
-            command,
-            WHAT,
-            "a WORKDIR uses a variable that cannot be resolved",
-        ));
-        return;
-    };
-    if workdir == "/" {
-        out.push(report(
-            install,
-            command,
-            WHAT,
-            "there is no WORKDIR, so the app folder is not certain",
-        ));
-        return;
-    }
-    let inside = |path: &str| path == workdir || path.starts_with(&format!("{workdir}/"));
-    for instruction in &stage.instructions {
-        match instruction.keyword() {
-            Keyword::Copy | Keyword::Add => {
-                let at = checker.model.workdir_before(instruction).unwrap_or("/");
-                let dest = instruction
-                    .words()
-                    .last()
-                    .map(|w| join_path(at, instruction.text(*w)))
-                    .unwrap_or_default();
-                if !inside(&dest) || instruction.flag("from").is_some() {
-                    out.push(report(
-                        install,
-                        command,
-                        WHAT,
-                        &format!(
-                            "a {} writes outside the app folder ({dest})",
-                            instruction.keyword()
-                        ),
-                    ));
-                    return;
-                }
-            }
-            Keyword::Onbuild => {
-                out.push(report(
-                    install,
-                    command,
-                    WHAT,
-                    "ONBUILD triggers belong to the base image",
-                ));
-                return;
-            }
-            _ => {}
+    let workdir = match libraries::app_folder(checker, stage, (install, command, WHAT), &made) {
+        Ok(workdir) => workdir,
+        Err(report) => {
+            out.push(report);
+            return;
         }
-    }
-    if let Some((run, mkdir, path)) = made
-        .iter()
-        .find(|(_, _, path)| !inside(&join_path(&workdir, path)))
-    {
-        out.push(report(
-            run,
-            mkdir,
-            WHAT,
-            &format!("a RUN creates `{path}` outside the app folder, which the runtime stage would not get"),
-        ));
-        return;
-    }
+    };
     let compiles = compiles.unwrap_or_default();
     // The builder lists the addons' libraries right after the install. When
     // DS201 (earlier in the pipeline) moves the install before the source

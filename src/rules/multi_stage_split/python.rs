@@ -145,73 +145,13 @@ pub(super) fn check_python(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut V
         return;
     }
     // The app folder: the final WORKDIR, which every COPY must write into.
-    let Some(workdir) = checker.model.env_at_end(stage.index).workdir.clone() else {
-        out.push(report(
-            install,
-            command,
-            what,
-            "a WORKDIR uses a variable that cannot be resolved",
-        ));
-        return;
-    };
-    for instruction in &stage.instructions {
-        match instruction.keyword() {
-            Keyword::Copy | Keyword::Add => {
-                let workdir = checker.model.workdir_before(instruction).unwrap_or("/");
-                let words = instruction.words();
-                let dest = words
-                    .last()
-                    .map(|w| instruction.text(*w))
-                    .unwrap_or_default();
-                let dest = join_path(workdir, dest);
-                if !(dest == workdir || dest.starts_with(&format!("{workdir}/")))
-                    || instruction.flag("from").is_some()
-                {
-                    out.push(report(
-                        install,
-                        command,
-                        what,
-                        &format!(
-                            "a {} writes outside the app folder ({dest})",
-                            instruction.keyword()
-                        ),
-                    ));
-                    return;
-                }
-            }
-            Keyword::Onbuild => {
-                out.push(report(
-                    install,
-                    command,
-                    what,
-                    "ONBUILD triggers belong to the base image",
-                ));
-                return;
-            }
-            _ => {}
+    let workdir = match libraries::app_folder(checker, stage, (install, command, what), &made) {
+        Ok(workdir) => workdir,
+        Err(report) => {
+            out.push(report);
+            return;
         }
-    }
-    if workdir == "/" {
-        out.push(report(
-            install,
-            command,
-            what,
-            "there is no WORKDIR, so the app folder is not certain",
-        ));
-        return;
-    }
-    if let Some((run, mkdir, path)) = made.iter().find(|(_, _, path)| {
-        let path = join_path(&workdir, path);
-        path != workdir && !path.starts_with(&format!("{workdir}/"))
-    }) {
-        out.push(report(
-            run,
-            mkdir,
-            what,
-            &format!("a RUN creates `{path}` outside the app folder, which the runtime stage would not get"),
-        ));
-        return;
-    }
+    };
     let Some(image) = stage.image() else { return };
     let runtime = runtime_image(checker, &image).unwrap_or_else(|| image.text.clone());
     // The builder may hold shared libraries the runtime image lacks: those of
