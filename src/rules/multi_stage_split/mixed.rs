@@ -160,33 +160,8 @@ fn plan_python(
         .texts()
         .filter(|(path, _)| path.ends_with(".py"))
         .collect();
-    for (path, text) in &py_files {
-        for tool in ["node", "npm", "npx"] {
-            if text.contains(&format!("\"{tool}\"")) || text.contains(&format!("'{tool}'")) {
-                return Err(format!(
-                    "`{path}` names `{tool}`, so the server may run Node.js at run time"
-                ));
-            }
-        }
-    }
-    let (copy_root, front_source) = front_source(checker, stage, &front)?;
-    let in_context = |name: &str| {
-        if front_source.is_empty() {
-            name.to_owned()
-        } else {
-            format!("{front_source}/{name}")
-        }
-    };
-    let package = context
-        .text(&in_context("package.json"))
-        .and_then(|t| serde_json::from_str::<Value>(t).ok())
-        .ok_or_else(|| {
-            format!(
-                "`{}` is not in the build context",
-                in_context("package.json")
-            )
-        })?;
-    let from_tool = tool_out_dir(checker, &front, &package, &in_context)?;
+    names_node(&py_files, &['"', '\''])?;
+    let (copy_root, front_source, from_tool) = front_manifest(checker, stage, &front)?;
     let (_, start_dir) = start_command(checker, stage);
     let folders = python_folders(&py_files, &copy_root, &start_dir, &front.dir);
     let dist = join_path(&front.dir, &out_dir(from_tool, &folders)?);
@@ -352,36 +327,11 @@ fn plan(
         .texts()
         .filter(|(path, _)| path.ends_with(".go"))
         .collect();
-    for (path, text) in &go_files {
-        for tool in ["node", "npm", "npx"] {
-            if text.contains(&format!("\"{tool}\"")) {
-                return Err(format!(
-                    "`{path}` names `{tool}`, so the server may run Node.js at run time"
-                ));
-            }
-        }
-    }
-    // Where the context lands, and so where the front end comes from.
-    let (copy_root, front_source) = front_source(checker, stage, &front)?;
-    let in_context = |name: &str| {
-        if front_source.is_empty() {
-            name.to_owned()
-        } else {
-            format!("{front_source}/{name}")
-        }
-    };
-    let package = context
-        .text(&in_context("package.json"))
-        .and_then(|t| serde_json::from_str::<Value>(t).ok())
-        .ok_or_else(|| {
-            format!(
-                "`{}` is not in the build context",
-                in_context("package.json")
-            )
-        })?;
-    // The output folder: from the build tool, or from the paths the server
+    names_node(&go_files, &['"'])?;
+    // Where the context lands, and so where the front end comes from. The
+    // output folder: from the build tool, or from the paths the server
     // reads (Go string literals and `go:embed` patterns under the front end).
-    let from_tool = tool_out_dir(checker, &front, &package, &in_context)?;
+    let (copy_root, front_source, from_tool) = front_manifest(checker, stage, &front)?;
     let references = server_references(&go_files, &copy_root, &start_dir, &front.dir)?;
     let out_dir = out_dir(from_tool, &references.folders)?;
     let dist = join_path(&front.dir, &out_dir);
@@ -547,13 +497,7 @@ fn front_stage(
     let document = checker.document;
     let context = checker.context;
     let newline = document.newline();
-    let in_context = |name: &str| {
-        if front_source.is_empty() {
-            name.to_owned()
-        } else {
-            format!("{front_source}/{name}")
-        }
-    };
+    let in_context = |name: &str| in_front(front_source, name);
     let mut text = format!("FROM {node_image} AS {web}{newline}");
     let last_front = front
         .runs
@@ -836,6 +780,59 @@ fn front_end<'c>(
         return Err("the front-end build cannot be read".to_owned());
     }
     Ok(front)
+}
+
+/// `name` in the front end's folder of the build context (`source`, empty
+/// for the context's top).
+fn in_front(source: &str, name: &str) -> String {
+    if source.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{source}/{name}")
+    }
+}
+
+/// Refuses a server whose code names node, npm or npx as a string (in
+/// `quotes`, its language's string quotes): it may run Node.js at run time,
+/// which the runtime stage lacks.
+fn names_node(files: &[(&str, &str)], quotes: &[char]) -> Result<(), String> {
+    for (path, text) in files {
+        for tool in ["node", "npm", "npx"] {
+            if quotes
+                .iter()
+                .any(|q| text.contains(&format!("{q}{tool}{q}")))
+            {
+                return Err(format!(
+                    "`{path}` names `{tool}`, so the server may run Node.js at run time"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Where the build context lands and the front end's folder in it
+/// (`front_source`), with the output folder the front end's build tool
+/// names, if it names one; its package.json must be in the context.
+fn front_manifest(
+    checker: &Checker<'_>,
+    stage: &Stage<'_>,
+    front: &FrontEnd<'_>,
+) -> Result<(String, String, Option<String>), String> {
+    let (copy_root, front_source) = front_source(checker, stage, front)?;
+    let in_context = |name: &str| in_front(&front_source, name);
+    let package = checker
+        .context
+        .text(&in_context("package.json"))
+        .and_then(|t| serde_json::from_str::<Value>(t).ok())
+        .ok_or_else(|| {
+            format!(
+                "`{}` is not in the build context",
+                in_context("package.json")
+            )
+        })?;
+    let from_tool = tool_out_dir(checker, front, &package, &in_context)?;
+    Ok((copy_root, front_source, from_tool))
 }
 
 /// Where the build context lands in the image (the destination of `COPY .`
