@@ -165,6 +165,7 @@ fn plan_python(
     let (_, start_dir) = start_command(checker, stage);
     let folders = python_folders(&py_files, &copy_root, &start_dir, &front.dir);
     let dist = join_path(&front.dir, &out_dir(from_tool, &folders)?);
+    super::plain_path(&dist)?;
     if dist == front.dir || front.dir.starts_with(&format!("{dist}/")) {
         return Err(format!(
             "the front end's build writes `{dist}`, its own folder"
@@ -335,6 +336,7 @@ fn plan(
     let references = server_references(&go_files, &copy_root, &start_dir, &front.dir)?;
     let out_dir = out_dir(from_tool, &references.folders)?;
     let dist = join_path(&front.dir, &out_dir);
+    super::plain_path(&dist)?;
     if dist == front.dir || front.dir.starts_with(&format!("{dist}/")) {
         return Err(format!(
             "the front end's build writes `{dist}`, its own folder"

@@ -255,6 +255,25 @@ struct Shape<'a> {
     before: Vec<&'a Instruction>,
 }
 
+/// A path that a generated COPY line, nginx configuration or shell word
+/// reads as written: letters, digits and `._-/@+` only. Paths that a split
+/// takes from the build context (a build script's `--outDir`, a folder a
+/// server's code names) and writes into the Dockerfile must be plain, so
+/// that file content cannot add words, variables or instructions.
+pub(super) fn plain_path(path: &str) -> Result<(), String> {
+    let plain = !path.is_empty()
+        && path
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-/@+".contains(c));
+    if plain {
+        Ok(())
+    } else {
+        Err(format!(
+            "the folder `{path}` has characters a generated COPY line would not read as written"
+        ))
+    }
+}
+
 /// `dir/path`, the model's one meaning of a path in a folder.
 fn join_path(dir: &str, path: &str) -> String {
     crate::semantic::join(dir, path)

@@ -129,6 +129,7 @@ fn plan(
         return Err("a WORKDIR uses a variable that cannot be resolved".to_owned());
     };
     let root = join_path(start_dir, &served.dir);
+    super::plain_path(&root)?;
     if root == "/" || root == workdir || workdir.starts_with(&format!("{root}/")) {
         return Err(format!(
             "{} serves `{root}`, the whole app folder with its sources and node_modules",
