@@ -161,7 +161,9 @@ pub(crate) fn default_binary(build: &GoBuild, go_mod: Option<&str>) -> Result<St
             } else {
                 package.to_owned()
             };
+            // go.mod's text reaches the Dockerfile only as a plain name.
             exec_name(&import_path)
+                .filter(|name| super::plain_path(name).is_ok())
                 .map(str::to_owned)
                 .ok_or_else(|| format!("the binary's name for `{package}` is not certain"))
         }

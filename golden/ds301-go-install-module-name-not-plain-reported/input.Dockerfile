@@ -1,0 +1,5 @@
+FROM golang:1.19
+WORKDIR /go/src/app
+COPY . .
+RUN go install .
+CMD ["app*"]
