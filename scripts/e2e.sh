@@ -131,7 +131,7 @@ only=()
 builder=buildkit
 # Run a second time with the classic builder: its log parsing and the
 # install-layer assertions are proven on both builders.
-classic_cases=(${CLASSIC_CASES-e2e-python-plain e2e-node-plain})
+classic_cases=(${CLASSIC_CASES-e2e-python-plain e2e-node-plain e2e-node-chown})
 while [ $# -gt 0 ]; do
   case "$1" in
     --update-readme) update_readme=1 ;;

@@ -11,6 +11,7 @@ pub(crate) mod apt_no_install_recommends;
 pub(crate) mod base_image_swap;
 mod bundle_without_dev;
 pub(crate) mod cache_mount;
+mod chown_after_copy;
 mod composer_no_dev;
 mod copy_whole_stage;
 mod dockerignore;
@@ -155,6 +156,7 @@ pub static ALL: &[&Rule] = &[
     &cache_mount::RULE,
     &manifest_first_copy::RULE,
     &dockerignore::RULE,
+    &chown_after_copy::RULE,
     &multi_stage_split::RULE,
     &js_dev_dependencies::RULE,
     &copy_whole_stage::RULE,

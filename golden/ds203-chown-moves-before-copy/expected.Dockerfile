@@ -1,0 +1,9 @@
+FROM node:18-slim
+ENV NODE_ENV=production
+WORKDIR /usr/src/app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev && chown -R node /usr/src/app
+COPY --chown=node:root . .
+EXPOSE 8080
+USER node
+CMD ["node", "server.js"]

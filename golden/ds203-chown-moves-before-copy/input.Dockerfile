@@ -1,0 +1,10 @@
+FROM node:18-slim
+ENV NODE_ENV=production
+WORKDIR /usr/src/app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev
+COPY . .
+EXPOSE 8080
+RUN chown -R node /usr/src/app
+USER node
+CMD ["node", "server.js"]
