@@ -26,7 +26,8 @@ Every file ends up with the owner and group it had before.
 It is only reported, with the reason, when moving could change an owner:
 a USER, SHELL, VOLUME or an ENV or ARG setting `PATH` between the copy and
 the chown; an ADD or a copy that already has `--chown` into the
-folder; a copy into a parent of the folder, or below a child of it (the
+folder; a `COPY --from` when the chown names no group (the builders keep
+the other stage's owners, so the group to keep is not known); a copy into a parent of the folder, or below a child of it (the
 builders differ in who owns the folders a copy creates on its way); a copy
 whose destination has a variable; or a folder that no WORKDIR of the stage
 created before the copies (it may only be created by the copy), or a
@@ -74,6 +75,8 @@ struct Chown<'a> {
     owner: String,
     /// The owner as the chown wrote it.
     written_owner: String,
+    /// It sets a group too (`USER:GROUP`).
+    names_group: bool,
     /// The folders it changes, absolute.
     dirs: Vec<String>,
 }
@@ -140,6 +143,7 @@ fn chown_run<'a>(checker: &Checker<'_>, view: &'a RunView<'a>) -> Option<Chown<'
         view,
         owner,
         written_owner: (*spec).to_owned(),
+        names_group: spec.contains(':'),
         dirs,
     })
 }
@@ -221,6 +225,14 @@ fn plan<'s>(
                     Some(format!("the ADD of line {} may unpack an archive", instruction.start_line))
                 } else if instruction.flag("chown").is_some() {
                     Some(format!("the {keyword} of line {} already sets an owner", instruction.start_line))
+                } else if instruction.flag("from").is_some() && !chown.names_group {
+                    // Both builders keep the owners of another stage's files
+                    // (tried: a 1000:1000 file arrives 1000:1000), and
+                    // `chown USER` keeps their group, which is not known here.
+                    Some(format!(
+                        "the {keyword} of line {} copies from another stage, whose files keep their group, and the chown names none",
+                        instruction.start_line
+                    ))
                 } else if !instruction.heredocs.is_empty() {
                     Some(format!("the {keyword} of line {} writes a heredoc", instruction.start_line))
                 } else if chown.dirs.iter().any(|d| inside(d, &dest) && d != &dest) {
