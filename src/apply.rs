@@ -135,6 +135,8 @@ pub fn fix_with_rules(
     } else {
         Applicability::Safe
     };
+    // The parsed scripts are reused across this file's rounds only.
+    syntax::shell::clear_script_cache();
     let mut document = syntax::parse(source)?;
     let diagnostics = check_with(rules, &document, context, settings);
     let mut outcome = Outcome {
