@@ -18,10 +18,12 @@ pub static RULE: Rule = Rule {
 Finds a RUN whose only command is `chown -R USER[:GROUP] DIR…` where the
 steps since the last RUN copy files into DIR. The copies get
 `--chown=USER:GROUP` (`USER:root`, or `UID:0`, when the chown names no
-group: a copy writes root's files, and `chown USER` keeps their group), and the RUN moves
-up to just before the first of them, where it changes what the earlier
-steps left in the folder: the folder itself, the manifests, `node_modules`.
-Every file ends up with the owner and group it had before.
+group: a copy writes root's files, and `chown USER` keeps their group),
+and the chown moves up to just before the first of them, where it changes
+what the earlier steps left in the folder: the folder itself, the
+manifests, `node_modules`. When a plain shell RUN is right before the
+copies, the chown joins it (`&& chown -R USER /abs/dir`), so what that RUN
+left is not stored twice either. Every file ends up with the owner and group it had before.
 
 It is only reported, with the reason, when moving could change an owner:
 a USER, SHELL, VOLUME or an ENV or ARG setting `PATH` between the copy and
@@ -53,8 +55,7 @@ becomes
 ```dockerfile
 WORKDIR /usr/src/app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev
-RUN chown -R node /usr/src/app
+RUN npm ci --omit=dev && chown -R node /usr/src/app
 COPY --chown=node:root . .
 USER node
 ```
