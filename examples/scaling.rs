@@ -2,12 +2,13 @@
 //! pipeline (every rule, unsafe fixes on) at a size and at twice that size,
 //! so a linear pipeline shows a time ratio near 2 (a quadratic one, 4).
 //!
-//! `cargo run --release --example scaling -- [SCALE]`
+//! `cargo run --release --example scaling -- [SCALE] [SHAPE]`
 //!
 //! At scale 1 (the default) the largest inputs are 10 MB and 100,000 lines:
 //! a FROM tag, a RUN of `&&` commands, a RUN of one long word, ENV
-//! instructions, adjacent install RUNs that merge, and pragma lines. Not a
-//! timed test: it prints what it measured.
+//! instructions, adjacent install RUNs that merge, pragma lines, and a
+//! `chown -R` after every copy (DS203). SHAPE runs only the shapes whose
+//! name starts with it. Not a timed test: it prints what it measured.
 
 use std::time::Instant;
 
@@ -54,6 +55,13 @@ const SHAPES: &[Shape] = &[
         }
         out
     }),
+    ("chown after each copy", "lines", |n| {
+        let mut out = "FROM node:18-slim\nWORKDIR /app\n".to_owned();
+        for i in 0..n / 2 {
+            out.push_str(&format!("COPY f{i} ./\nRUN chown -R node /app\n"));
+        }
+        out
+    }),
     ("pragma lines", "lines", |n| {
         let mut out = "FROM debian\n".to_owned();
         for _ in 0..n {
@@ -81,9 +89,10 @@ fn main() {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(1.0);
+    let only = std::env::args().nth(2).unwrap_or_default();
     println!("| input | size | time | 2× size | time | ratio |");
     println!("| --- | --- | --- | --- | --- | --- |");
-    for (name, unit, build) in SHAPES {
+    for (name, unit, build) in SHAPES.iter().filter(|s| s.0.starts_with(only.as_str())) {
         let full = if *unit == "bytes" {
             10_000_000.0
         } else {

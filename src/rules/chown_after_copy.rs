@@ -4,9 +4,11 @@
 
 use super::run::RunView;
 use super::{Checker, Rule};
+use std::collections::HashMap;
+
 use crate::fix::{Applicability, Diagnostic, Edit, Fix};
-use crate::semantic::env::join;
 use crate::semantic::commands::script_shell_state;
+use crate::semantic::env::join;
 use crate::syntax::{Body, Document, Instruction, Item, Keyword, Stage, TextRange};
 
 pub static RULE: Rule = Rule {
@@ -164,12 +166,26 @@ fn destination(instruction: &Instruction) -> Option<String> {
     }
 }
 
-/// The working directory after `stage.instructions[at]`.
-fn workdir_after<'m>(checker: &'m Checker<'_>, stage: &Stage<'_>, at: usize) -> Option<&'m str> {
-    match stage.instructions.get(at + 1) {
-        Some(next) => checker.model.workdir_before(next),
-        None => Some(checker.model.env_at_end(stage.index).workdir.as_deref()?),
+/// The folders the WORKDIRs of a stage make (each WORKDIR's folder and
+/// those above it), with the index of the first WORKDIR that makes each:
+/// worked out once per stage, so that asking for every chown stays linear.
+fn made_folders(checker: &Checker<'_>, stage: &Stage<'_>) -> HashMap<String, usize> {
+    let mut made = HashMap::new();
+    for (at, instruction) in stage.instructions.iter().enumerate() {
+        if instruction.keyword() != Keyword::Workdir {
+            continue;
+        }
+        let after = match stage.instructions.get(at + 1) {
+            Some(next) => checker.model.workdir_before(next),
+            None => checker.model.env_at_end(stage.index).workdir.as_deref(),
+        };
+        let Some(mut folder) = after else { continue };
+        while folder != "/" && !folder.is_empty() {
+            made.entry(folder.to_owned()).or_insert(at);
+            folder = folder.rsplit_once('/').map_or("", |(parent, _)| parent);
+        }
     }
+    made
 }
 
 /// Where the chown goes: the copies that get `--chown` (the chown goes
@@ -185,12 +201,12 @@ struct Plan<'s> {
 fn plan<'s>(
     checker: &Checker<'_>,
     stage: &Stage<'s>,
+    made: &HashMap<String, usize>,
     chown: &Chown<'_>,
 ) -> Result<Option<Plan<'s>>, String> {
-    let Some(at) = stage
+    let Ok(at) = stage
         .instructions
-        .iter()
-        .position(|i| std::ptr::eq(*i, chown.view.instruction))
+        .binary_search_by_key(&chown.view.instruction.range.start, |i| i.range.start)
     else {
         return Ok(None);
     };
@@ -217,15 +233,25 @@ fn plan<'s>(
                     continue;
                 };
                 let dest = join(workdir, &dest);
-                if !chown.dirs.iter().any(|d| inside(&dest, d) || inside(d, &dest)) {
+                if !chown
+                    .dirs
+                    .iter()
+                    .any(|d| inside(&dest, d) || inside(d, &dest))
+                {
                     continue;
                 }
                 affected = true;
                 let keyword = instruction.keyword().as_str();
                 if instruction.keyword() == Keyword::Add {
-                    Some(format!("the ADD of line {} may unpack an archive", instruction.start_line))
+                    Some(format!(
+                        "the ADD of line {} may unpack an archive",
+                        instruction.start_line
+                    ))
                 } else if instruction.flag("chown").is_some() {
-                    Some(format!("the {keyword} of line {} already sets an owner", instruction.start_line))
+                    Some(format!(
+                        "the {keyword} of line {} already sets an owner",
+                        instruction.start_line
+                    ))
                 } else if instruction.flag("from").is_some() && !chown.names_group {
                     // Both builders keep the owners of another stage's files
                     // (tried: a 1000:1000 file arrives 1000:1000), and
@@ -235,9 +261,15 @@ fn plan<'s>(
                         instruction.start_line
                     ))
                 } else if !instruction.heredocs.is_empty() {
-                    Some(format!("the {keyword} of line {} writes a heredoc", instruction.start_line))
+                    Some(format!(
+                        "the {keyword} of line {} writes a heredoc",
+                        instruction.start_line
+                    ))
                 } else if chown.dirs.iter().any(|d| inside(d, &dest) && d != &dest) {
-                    Some(format!("the {keyword} of line {} copies into `{dest}`, a parent of the folder", instruction.start_line))
+                    Some(format!(
+                        "the {keyword} of line {} copies into `{dest}`, a parent of the folder",
+                        instruction.start_line
+                    ))
                 } else if !chown.dirs.iter().any(|d| {
                     dest == *d || dest.rsplit_once('/').is_some_and(|(parent, _)| parent == d)
                 }) {
@@ -255,11 +287,16 @@ fn plan<'s>(
                 instruction.keyword().as_str()
             )),
             Keyword::Env | Keyword::Arg
-                if instruction.args_text().split_whitespace().any(|w| {
-                    w == "PATH" || w.starts_with("PATH=")
-                }) =>
+                if instruction
+                    .args_text()
+                    .split_whitespace()
+                    .any(|w| w == "PATH" || w.starts_with("PATH=")) =>
             {
-                Some(format!("the {} of line {} changes PATH", instruction.keyword().as_str(), instruction.start_line))
+                Some(format!(
+                    "the {} of line {} changes PATH",
+                    instruction.keyword().as_str(),
+                    instruction.start_line
+                ))
             }
             _ => None,
         };
@@ -275,16 +312,10 @@ fn plan<'s>(
     }
     // The folders must exist where the chown moves to: a WORKDIR of the
     // stage, before that point, made them (or a folder inside them).
-    let made = stage.instructions[..start]
-        .iter()
-        .enumerate()
-        .filter(|(_, i)| i.keyword() == Keyword::Workdir)
-        .filter_map(|(index, _)| workdir_after(checker, stage, index))
-        .collect::<Vec<_>>();
     if let Some(missing) = chown
         .dirs
         .iter()
-        .find(|d| !made.iter().any(|w| inside(w, d)))
+        .find(|d| made.get(d.as_str()).is_none_or(|&at| at >= start))
     {
         return Err(format!(
             "no WORKDIR of the stage creates `{missing}` before the copies, so it may not exist there"
@@ -313,10 +344,10 @@ fn merge_into(
     let document = checker.document;
     let source = document.source();
     let after = after.filter(|i| i.keyword() == Keyword::Run)?;
-    let view = checker
+    let view = &checker.runs[checker
         .runs
-        .iter()
-        .find(|v| v.instruction.range.start == after.range.start)?;
+        .binary_search_by_key(&after.range.start, |v| v.instruction.range.start)
+        .ok()?];
     let script = view.editable()?;
     let between_is_blank = document.items()[view.item + 1..first_item]
         .iter()
@@ -327,10 +358,10 @@ fn merge_into(
         || comments
         || super::pragma::marks(document, view.item)
         || !script_shell_state(script, view.instruction.logical.as_str()).is_empty()
-        || !chown
-            .dirs
-            .iter()
-            .all(|d| d.chars().all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c)))
+        || !chown.dirs.iter().all(|d| {
+            d.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c))
+        })
     {
         return None;
     }
@@ -349,8 +380,8 @@ fn merge_into(
 fn item_of(document: &Document, instruction: &Instruction) -> Option<usize> {
     document
         .items()
-        .iter()
-        .position(|i| matches!(i, Item::Instruction(x) if x.range.start == instruction.range.start))
+        .binary_search_by_key(&instruction.range.start, |i| i.range().start)
+        .ok()
 }
 
 /// Where the comment lines directly above item `item` start (its own start
@@ -368,23 +399,31 @@ fn comments_above(document: &Document, item: usize) -> usize {
 fn check(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
     let document = checker.document;
     let source = document.source();
+    let mut made: HashMap<usize, HashMap<String, usize>> = HashMap::new();
     for view in &checker.runs {
         let Some(chown) = chown_run(checker, view) else {
             continue;
         };
         let stage = &checker.stages[view.stage];
+        let made = made
+            .entry(view.stage)
+            .or_insert_with(|| made_folders(checker, stage));
         let instruction = view.instruction;
         let what = format!(
             "`{}` after copying into the folder re-runs on every change to the copied files and stores them a second time",
             instruction.args_text().trim()
         );
-        let plan = match plan(checker, stage, &chown) {
+        let plan = match plan(checker, stage, made, &chown) {
             Ok(Some(plan)) => plan,
             Ok(None) => continue,
             Err(why) => {
                 out.push(
-                    Diagnostic::new(&RULE, instruction.range, format!("{what} (not moved: {why})"))
-                        .with_fix(Fix::display_only()),
+                    Diagnostic::new(
+                        &RULE,
+                        instruction.range,
+                        format!("{what} (not moved: {why})"),
+                    )
+                    .with_fix(Fix::display_only()),
                 );
                 continue;
             }
@@ -411,7 +450,8 @@ fn check(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
             None => {
                 // The chown moves with the comment lines right above it, and
                 // goes above those of the first copy.
-                let from = TextRange::new(comments_above(document, view.item), instruction.range.end);
+                let from =
+                    TextRange::new(comments_above(document, view.item), instruction.range.end);
                 let text = from.slice(source);
                 // Moved above another instruction, a trailing continuation
                 // would swallow it.
@@ -433,7 +473,10 @@ fn check(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
         };
         for copy in copies {
             let keyword_end = copy.source_range(copy.command.keyword_range).end;
-            edits.push(Edit::insert(keyword_end, format!(" --chown={}", chown.owner)));
+            edits.push(Edit::insert(
+                keyword_end,
+                format!(" --chown={}", chown.owner),
+            ));
         }
         out.push(
             Diagnostic::new(

@@ -898,7 +898,10 @@ fn setup_only(checker: &Checker<'_>, run: usize, upto: usize) -> Result<(), Stri
 
 /// The range that removes a whole instruction: with the line break before
 /// it when it is the last line without one, so no blank line is left.
-pub(crate) fn removal_range(source: &str, range: crate::syntax::TextRange) -> crate::syntax::TextRange {
+pub(crate) fn removal_range(
+    source: &str,
+    range: crate::syntax::TextRange,
+) -> crate::syntax::TextRange {
     if source[range.start..range.end].ends_with('\n') || range.start == 0 {
         range
     } else {

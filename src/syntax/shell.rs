@@ -134,6 +134,9 @@ thread_local! {
     static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
 }
 
+/// The bytes of text held, and the scripts by start offset and text.
+type ScriptCache = (usize, HashMap<(usize, String), Script>);
+
 thread_local! {
     /// Scripts parsed before, by the start offset and the text parsed: the
     /// fix rounds parse the RUNs of a file again after each round's edits
@@ -142,7 +145,7 @@ thread_local! {
     /// `examples/bench.rs`; the cache saves about a tenth of its
     /// instructions, counted with callgrind). A script depends only on that
     /// key: its ranges are the text's, moved by the start.
-    static SCRIPTS: RefCell<(usize, HashMap<(usize, String), Script>)> = RefCell::new((0, HashMap::new()));
+    static SCRIPTS: RefCell<ScriptCache> = RefCell::new((0, HashMap::new()));
 }
 
 /// Forgets the scripts parsed so far: the fix of each file starts with an
