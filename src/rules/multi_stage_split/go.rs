@@ -449,6 +449,50 @@ pub(crate) fn static_binary(checker: &Checker<'_>, stage: &Stage<'_>) -> Option<
     static_build.then(|| join_path(&shape(checker, stage, build).workdir, output))
 }
 
+/// How a Go binary is linked, and where it runs.
+pub(super) struct Linking {
+    pub uses_cgo: bool,
+    /// Distroless static, or distroless base (glibc) with cgo.
+    pub runtime: &'static str,
+    /// `CGO_ENABLED=0 ` before the build when it does not set CGO_ENABLED
+    /// itself: a static binary runs on the static image.
+    pub static_edit: Vec<Edit>,
+}
+
+/// The linking of the build `command` of RUN `build`: cgo when a Go file
+/// imports "C" (`imports_c`) or the build sets `CGO_ENABLED=1`. Shared by
+/// the Go split and the mixed Node.js + Go split.
+pub(super) fn go_linking(
+    build: &crate::syntax::Instruction,
+    command: &SimpleCommand,
+    imports_c: bool,
+) -> Linking {
+    let sets = |prefix: &str| {
+        command
+            .assignments
+            .iter()
+            .any(|a| build.text(*a).starts_with(prefix))
+    };
+    let uses_cgo = imports_c || sets("CGO_ENABLED=1");
+    let static_edit = if !uses_cgo && !sets("CGO_ENABLED=") {
+        vec![Edit::insert(
+            build.logical.to_source(command.range.start, Bias::Right),
+            "CGO_ENABLED=0 ",
+        )]
+    } else {
+        Vec::new()
+    };
+    Linking {
+        uses_cgo,
+        runtime: if uses_cgo {
+            CGO_RUNTIME
+        } else {
+            STATIC_RUNTIME
+        },
+        static_edit,
+    }
+}
+
 pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diagnostic>) {
     let what = "the image ships the Go toolchain and sources with the binary";
     // The build RUN: the last RUN with `go build`.
@@ -533,7 +577,7 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
     // The Go files of the folder the build runs in (the context's root
     // unless a copy of a subfolder lands there).
     let go_dir = source_folder(checker, stage, build).unwrap_or_default();
-    let uses_cgo = context
+    let imports_c = context
         .names(&go_dir)
         .into_iter()
         .flatten()
@@ -542,18 +586,10 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
             context
                 .text(&join_context(&go_dir, n))
                 .is_some_and(|t| t.contains("import \"C\""))
-        })
-        || command
-            .assignments
-            .iter()
-            .any(|a| build.text(*a).starts_with("CGO_ENABLED=1"));
+        });
     // cgo needs glibc (distroless base); a C library the stage installs
     // would be missing there, which the obstacle check above reports.
-    let runtime = if uses_cgo {
-        CGO_RUNTIME
-    } else {
-        STATIC_RUNTIME
-    };
+    let linking = go_linking(build, command, imports_c);
     // Files under the working folder the running program is pointed at.
     let runtime_path = runtime_path.unwrap_or_else(|| binary.clone());
     let mut body = vec![format!("COPY --from={{alias}} {binary} {runtime_path}")];
@@ -572,20 +608,13 @@ pub(super) fn check(checker: &Checker<'_>, stage: &Stage<'_>, out: &mut Vec<Diag
         |path| by_name.as_deref() == Some(path),
         &mut body,
     );
-    let mut extra = Vec::new();
-    if !uses_cgo
-        && !command
-            .assignments
-            .iter()
-            .any(|a| build.text(*a).starts_with("CGO_ENABLED="))
-    {
-        extra.push(Edit::insert(
-            build.logical.to_source(command.range.start, Bias::Right),
-            "CGO_ENABLED=0 ",
-        ));
-    }
-    let (edits, _) = split_edits(checker, stage, &shape, runtime, &body, extra);
-    let linking = if uses_cgo { " (cgo: glibc)" } else { "" };
+    let runtime = linking.runtime;
+    let (edits, _) = split_edits(checker, stage, &shape, runtime, &body, linking.static_edit);
+    let linking = if linking.uses_cgo {
+        " (cgo: glibc)"
+    } else {
+        ""
+    };
     out.push(
         Diagnostic::new(
             &RULE,

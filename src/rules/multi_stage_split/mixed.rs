@@ -23,9 +23,6 @@ use crate::syntax::shell::SimpleCommand;
 use crate::syntax::{Bias, Keyword, Stage, TextRange};
 use serde_json::Value;
 
-const STATIC_RUNTIME: &str = "gcr.io/distroless/static-debian12:nonroot";
-const CGO_RUNTIME: &str = "gcr.io/distroless/base-debian12:nonroot";
-
 /// Programs of a front-end build step.
 const JS_PROGRAMS: [&str; 7] = ["npm", "npx", "yarn", "yarnpkg", "pnpm", "node", "corepack"];
 
@@ -408,27 +405,10 @@ fn plan(
         }
     }
     // As in the Go split: static unless the program uses cgo.
-    let uses_cgo = go_files.iter().any(|(_, t)| t.contains("import \"C\""))
-        || go_command
-            .assignments
-            .iter()
-            .any(|a| build.text(*a).starts_with("CGO_ENABLED=1"));
-    let runtime = if uses_cgo {
-        CGO_RUNTIME
-    } else {
-        STATIC_RUNTIME
-    };
-    if !uses_cgo
-        && !go_command
-            .assignments
-            .iter()
-            .any(|a| build.text(*a).starts_with("CGO_ENABLED="))
-    {
-        edits.push(Edit::insert(
-            build.logical.to_source(go_command.range.start, Bias::Right),
-            "CGO_ENABLED=0 ",
-        ));
-    }
+    let imports_c = go_files.iter().any(|(_, t)| t.contains("import \"C\""));
+    let linking = super::go::go_linking(build, go_command, imports_c);
+    let runtime = linking.runtime;
+    edits.extend(linking.static_edit);
     let mut body = vec![format!("COPY --from={{alias}} {binary} {binary}")];
     if served {
         body.push(format!("COPY --from={web} {dist} {dist}"));
