@@ -413,18 +413,19 @@ fn check(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
             "`{}` after copying into the folder re-runs on every change to the copied files and stores them a second time",
             instruction.args_text().trim()
         );
+        let not_moved = |why: &str| {
+            Diagnostic::new(
+                &RULE,
+                instruction.range,
+                format!("{what} (not moved: {why})"),
+            )
+            .with_fix(Fix::display_only())
+        };
         let plan = match plan(checker, stage, made, &chown) {
             Ok(Some(plan)) => plan,
             Ok(None) => continue,
             Err(why) => {
-                out.push(
-                    Diagnostic::new(
-                        &RULE,
-                        instruction.range,
-                        format!("{what} (not moved: {why})"),
-                    )
-                    .with_fix(Fix::display_only()),
-                );
+                out.push(not_moved(&why));
                 continue;
             }
         };
@@ -435,14 +436,9 @@ fn check(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         if super::pragma::marks(document, view.item) || super::pragma::marks(document, first_item) {
-            out.push(
-                Diagnostic::new(
-                    &RULE,
-                    instruction.range,
-                    format!("{what} (not moved: a `# dockslim:` pragma keeps the instructions where they are)"),
-                )
-                .with_fix(Fix::display_only()),
-            );
+            out.push(not_moved(
+                "a `# dockslim:` pragma keeps the instructions where they are",
+            ));
             continue;
         }
         let mut edits = match merge_into(checker, view, &chown, plan.after, first_item) {
@@ -459,6 +455,7 @@ fn check(checker: &Checker<'_>, out: &mut Vec<Diagnostic>) {
                     .trim_end_matches(['\n', '\r', ' ', '\t'])
                     .ends_with(document.escape())
                 {
+                    out.push(not_moved("the RUN ends in a line continuation"));
                     continue;
                 }
                 let mut moved = text.to_owned();
